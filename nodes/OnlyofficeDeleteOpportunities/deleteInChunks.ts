@@ -1,0 +1,106 @@
+import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { callPortal, PortalFailure } from './transport';
+
+/** What became of one requested ID. */
+export type IdOutcome =
+	| { status: 'deleted'; record: IDataObject }
+	| { status: 'deletedWithoutRecord' }
+	| { status: 'mayHaveBeenDeleted'; reason: string }
+	| { status: 'notDeleted' }
+	| { status: 'failed'; failure: PortalFailure }
+	| { status: 'notAttempted' };
+
+export interface DeletionReport {
+	outcomes: Map<number, IdOutcome>;
+	/** The failure that stopped the run, if one did; the IDs after it are `notAttempted`. */
+	failure?: PortalFailure;
+	requests: number;
+}
+
+/**
+ * Deletes `ids` with one bulk request per chunk and records what happened to each ID. Stops at the first
+ * chunk that fails for good, so that a broken portal or credential is not hit again for every chunk.
+ */
+export async function deleteInChunks(
+	this: IExecuteFunctions,
+	ids: number[],
+	batchSize: number,
+	timeout: number,
+): Promise<DeletionReport> {
+	const outcomes = new Map<number, IdOutcome>();
+	let chunkSize = batchSize;
+	let requests = 0;
+	for (let offset = 0; offset < ids.length; ) {
+		const chunk = ids.slice(offset, offset + chunkSize);
+		requests++;
+		let answer;
+		try {
+			answer = await callPortal.call(
+				this,
+				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: chunk } },
+				timeout,
+			);
+		} catch (error) {
+			if (!(error instanceof PortalFailure)) throw new NodeApiError(this.getNode(), error as JsonObject);
+			for (const id of chunk) outcomes.set(id, { status: 'failed', failure: error });
+			for (const id of ids.slice(offset + chunk.length)) outcomes.set(id, { status: 'notAttempted' });
+			return { outcomes, failure: error, requests };
+		}
+		const records = deletedRecords(answer.envelope.response);
+		const returned = recordChunk(chunk, records, answer.envelope.total, answer.interrupted, outcomes);
+		// A portal whose response cap is below our batch size would keep hiding records: stay under its cap.
+		if (returned < chunk.length && typeof answer.envelope.total === 'number' && answer.envelope.total > returned) {
+			chunkSize = Math.max(1, returned);
+		}
+		offset += chunk.length;
+	}
+	return { outcomes, requests };
+}
+
+function deletedRecords(response: unknown): Map<number, IDataObject> {
+	const byId = new Map<number, IDataObject>();
+	if (!Array.isArray(response)) {
+		throw new PortalFailure(
+			'ONLYOFFICE answered the delete without a list of deleted opportunities',
+			'unknown',
+			'Check the Portal URL in the ONLYOFFICE credential, then check in ONLYOFFICE which opportunities are gone.',
+		);
+	}
+	for (const record of response as IDataObject[]) {
+		if (typeof record?.id === 'number') byId.set(record.id, record);
+	}
+	return byId;
+}
+
+/** Files each ID of the chunk under its outcome; returns how many records came back. */
+function recordChunk(
+	chunk: number[],
+	records: Map<number, IDataObject>,
+	total: number | undefined,
+	interrupted: boolean,
+	outcomes: Map<number, IdOutcome>,
+): number {
+	const missing = chunk.filter((id) => !records.has(id));
+	const deletedButNotReturned = typeof total === 'number' ? total - (chunk.length - missing.length) : 0;
+	for (const id of chunk) {
+		const record = records.get(id);
+		if (record) outcomes.set(id, { status: 'deleted', record });
+	}
+	for (const id of missing) {
+		if (deletedButNotReturned > 0 && deletedButNotReturned === missing.length) {
+			outcomes.set(id, { status: 'deletedWithoutRecord' });
+		} else if (deletedButNotReturned > 0) {
+			outcomes.set(id, {
+				status: 'mayHaveBeenDeleted',
+				reason: `the portal deleted ${deletedButNotReturned} more opportunities of this request than it returned`,
+			});
+		} else if (interrupted) {
+			outcomes.set(id, { status: 'mayHaveBeenDeleted', reason: 'may have been deleted by the interrupted attempt' });
+		} else {
+			outcomes.set(id, { status: 'notDeleted' });
+		}
+	}
+	return chunk.length - missing.length;
+}

@@ -1,0 +1,123 @@
+import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+
+import type { IdOutcome } from './deleteInChunks';
+
+const UNSET_DATE = '0001-01-01T00:00:00.0000000Z';
+const STAGE_TYPES = ['Open', 'ClosedAndWon', 'ClosedAndLost'];
+const BID_TYPES = ['FixedBid', 'PerHour', 'PerDay', 'PerWeek', 'PerMonth', 'PerYear'];
+
+/** What a user reads for an ID that produced no record. */
+export const REASONS = {
+	notDeleted:
+		'ONLYOFFICE did not delete it: it does not exist, was already deleted, or this user may not delete it',
+	deletedWithoutRecord: 'deleted; the portal did not return its record',
+} as const;
+
+export function pairedTo(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
+	return itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
+}
+
+/** A flat record for users who want a table, not ONLYOFFICE's nested objects; unset dates become null. */
+export function simplifyOpportunity(record: IDataObject): IDataObject {
+	const stage = nested(record.stage);
+	const currency = nested(record.bidCurrency);
+	return {
+		id: record.id,
+		title: record.title,
+		description: record.description ?? '',
+		stage: stage.title ?? null,
+		stageType: STAGE_TYPES[Number(stage.stageType ?? 0)] ?? null,
+		bidValue: Number(record.bidValue ?? 0),
+		bidCurrency: currency.abbreviation ?? null,
+		bidType: BID_TYPES[Number(record.bidType ?? 0)] ?? null,
+		responsible: nested(record.responsible).displayName ?? null,
+		contact: nested(record.contact).displayName ?? null,
+		created: dateOrNull(record.created),
+		expectedCloseDate: dateOrNull(record.expectedCloseDate),
+		actualCloseDate: dateOrNull(record.actualCloseDate),
+	};
+}
+
+/**
+ * The output item of one ID, or none. Records and uncertain outcomes are always output, since losing track
+ * of a deletion is worse than an extra item; plain "not deleted" only when the user asked for it.
+ */
+export function outputFor(
+	id: number,
+	outcome: IdOutcome,
+	options: { simplify: boolean; outputNotDeleted: boolean },
+): IDataObject | undefined {
+	switch (outcome.status) {
+		case 'deleted':
+			return options.simplify ? simplifyOpportunity(outcome.record) : outcome.record;
+		case 'deletedWithoutRecord':
+			return { id, deleted: true, reason: REASONS.deletedWithoutRecord };
+		case 'mayHaveBeenDeleted':
+			return { id, deleted: null, reason: outcome.reason };
+		case 'notDeleted':
+			return options.outputNotDeleted ? { id, deleted: false, reason: REASONS.notDeleted } : undefined;
+		default:
+			return undefined;
+	}
+}
+
+export function toItem(json: IDataObject, itemIndexes: number[]): INodeExecutionData {
+	return { json, pairedItem: pairedTo(itemIndexes) };
+}
+
+/** IDs as short exact ranges ("1-1000, 1005"), so that even thousands fit in an error message. */
+export function formatIds(ids: number[]): string {
+	const sorted = [...ids].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let start = 0; start < sorted.length; ) {
+		let end = start;
+		while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
+		parts.push(end === start ? `${sorted[start]}` : `${sorted[start]}-${sorted[end]}`);
+		start = end + 1;
+	}
+	return parts.join(', ');
+}
+
+/** The per-status ID lists of a run, as lines for an error's description. */
+export function describeOutcomes(outcomes: Map<number, IdOutcome>, ids?: number[]): string {
+	const groups: Record<string, number[]> = {};
+	for (const id of ids ?? outcomes.keys()) {
+		const outcome = outcomes.get(id);
+		if (outcome === undefined) continue;
+		const label = OUTCOME_LABELS[outcomeKey(outcome)];
+		(groups[label] ??= []).push(id);
+	}
+	return Object.values(OUTCOME_LABELS)
+		.filter((label) => groups[label])
+		.map((label) => `${label} (${groups[label].length}): ${formatIds(groups[label])}`)
+		.join('\n');
+}
+
+const OUTCOME_LABELS = {
+	deleted: 'Deleted',
+	mayHaveBeenDeleted: 'May have been deleted (check in ONLYOFFICE)',
+	notDeleted: 'Not deleted',
+	notAttempted: 'Not attempted',
+} as const;
+
+function outcomeKey(outcome: IdOutcome): keyof typeof OUTCOME_LABELS {
+	switch (outcome.status) {
+		case 'deleted':
+		case 'deletedWithoutRecord':
+			return 'deleted';
+		case 'mayHaveBeenDeleted':
+			return 'mayHaveBeenDeleted';
+		case 'failed':
+			return outcome.failure.outcome === 'unknown' ? 'mayHaveBeenDeleted' : 'notDeleted';
+		default:
+			return outcome.status;
+	}
+}
+
+function nested(value: unknown): IDataObject {
+	return typeof value === 'object' && value !== null ? (value as IDataObject) : {};
+}
+
+function dateOrNull(value: unknown): string | null {
+	return typeof value === 'string' && value !== '' && value !== UNSET_DATE ? value : null;
+}

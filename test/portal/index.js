@@ -1,0 +1,359 @@
+// @ts-check
+'use strict';
+
+/**
+ * A local stand-in for an ONLYOFFICE Workspace portal: a real HTTP(S) server on 127.0.0.1 that answers the
+ * CRM opportunity API, the authentication API and the checks around them exactly as
+ * ../../../shared/onlyoffice-crm-api.md (read from the server's source) says a real portal does — even
+ * where that is awkward for a client. Used by jest suites, the demo (`npm run portal`) and benchmarks.
+ *
+ *   const portal = await startPortal({ port: 0, https: false, opportunities: 50, seed: 1, maxPage: 1000, logFile, now });
+ *
+ * The portal object: `url`, `ca`, `users` ({ admin, user, noCrm, twoFactor }: id, email, userName, password,
+ * token, displayName), `token` (admin's), `requests` (the log) and `clearRequests()`, `maxConcurrentRequests`,
+ * `opportunityIds()`, `hasOpportunity(id)`, `getOpportunity(id)`, `deletedIds()`, `addOpportunity(partial)`,
+ * `revokeToken(token)`, `injectFault(fault, scope)`, `clearFaults()`, `stop()`.
+ *
+ * Options: `port` (0 = a free port), `https` (a self-signed certificate for 127.0.0.1/localhost, PEM in
+ * `portal.ca`), `opportunities` (deals 1…N of this portal; two more, N+1 and N+2, belong to another tenant),
+ * `seed` (same seed, same data), `maxPage` (the framework's cap on list responses), `logFile` (each request
+ * appended as a JSON line, secrets redacted), `now` (the clock of the log-in lock and token expiry).
+ *
+ * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
+ * for which `match({ method, path })` is true (every request when no `match`):
+ * - { type: 'status', status, body?, contentType?, headers?, retryAfter? }: answers `status` (429, 503 with
+ *   Retry-After, 500/502/504, 402, 403, a 404 HTML page …). `body` defaults to the JSON error envelope; a
+ *   string body goes out as text/html unless `contentType` says otherwise.
+ * - { type: 'html' }: status 200 with a sign-in page, as a wrong portal URL gives.
+ * - { type: 'malformedJson' }: status 200, JSON cut off after `{"count":1,`.
+ * - { type: 'notEnveloped' }: carries the request out and sends its `response` bare (a JSON array of
+ *   records, as the docs' examples show), status 200.
+ * - { type: 'reset' }: destroys the connection without answering, before doing anything.
+ * - { type: 'resetAfterActing' }: carries the request out (e.g. deletes), then destroys the connection.
+ * - { type: 'slow', delayMs }: answers after `delayMs`. The request is carried out only then, and not at all
+ *   if the client has gone by then.
+ * - { type: 'hang' }: never answers (until `stop()`); nothing is done.
+ * Any fault with `actFirst: true` carries the request out first, then misbehaves: the client cannot tell it
+ * happened (`{ type: 'slow', delayMs, actFirst: true }` is a delete that succeeded while the client timed out).
+ */
+
+const fs = require('fs');
+const http = require('http');
+const https = require('https');
+
+const { Authenticator } = require('./auth');
+const { selfSignedCertificate } = require('./certificate');
+const { DealStore } = require('./deals');
+const { FaultQueue, LOGIN_PAGE } = require('./faults');
+const { handleApi } = require('./routes');
+const { createCatalog, createDeal } = require('./seed');
+const { HRESULT, errorEnvelope, toJson } = require('./wire');
+const { createWrappers } = require('./wrappers');
+
+/** @typedef {import('./seed').Deal} Deal */
+/** @typedef {import('./seed').Employee} Employee */
+/** @typedef {import('./faults').Fault} Fault */
+/** @typedef {import('./faults').FaultScope} FaultScope */
+/** @typedef {import('./routes').Answer} Answer */
+
+/**
+ * @typedef {object} PortalOptions
+ * @property {number} [port]  0 (default): a free port
+ * @property {boolean} [https]
+ * @property {number} [opportunities]  default 50
+ * @property {number} [seed]  default 1
+ * @property {number} [maxPage]  default 1000
+ * @property {string} [logFile]
+ * @property {() => number} [now]  default Date.now
+ *
+ * @typedef {object} DemoUser
+ * @property {string} id  lowercase GUID
+ * @property {string} email
+ * @property {string} userName
+ * @property {string} password
+ * @property {string} token  a pre-issued API token
+ * @property {string} displayName
+ *
+ * @typedef {object} RequestLogEntry
+ * @property {string} method
+ * @property {string} path  without the query string
+ * @property {Record<string, string | string[]>} query  `asc_auth_key` redacted
+ * @property {Record<string, string | string[] | undefined>} headers  lower-case names; Authorization and Cookie redacted
+ * @property {unknown} body  parsed JSON, or the raw text (undefined when empty); passwords redacted
+ * @property {number} status  0 until answered, and for requests never answered (reset, hang, a client that gave up)
+ * @property {{ user: string, via: import('./auth').AuthVia }} [auth]  who the portal recognised (demo key or user name) and how
+ * @property {Fault['type']} [fault]  the fault applied, if any
+ */
+
+const REDACTED = '[redacted]';
+const SECRET_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/**
+ * Starts a portal on 127.0.0.1.
+ * @param {PortalOptions} [options]
+ */
+async function startPortal(options = {}) {
+	const { port = 0, opportunities = 50, seed = 1, maxPage = 1000, logFile, now = Date.now } = options;
+	const catalog = createCatalog(seed);
+	const names = new Map(catalog.employees.map((e) => [e.id, e.displayName]));
+	const store = new DealStore(seedDeals(catalog, opportunities), {
+		stages: catalog.stages,
+		displayNameOf: (id) => names.get(id) ?? '',
+	});
+	const auth = new Authenticator(catalog.employees, now);
+	const state = { store, auth, wrappers: createWrappers(catalog), maxPage };
+	const faults = new FaultQueue();
+	/** @type {RequestLogEntry[]} */
+	const requests = [];
+	/** @type {Set<NodeJS.Timeout>} */
+	const timers = new Set();
+	let inFlight = 0;
+	let maxInFlight = 0;
+
+	/** @param {RequestLogEntry} entry @param {number} status */
+	function settle(entry, status) {
+		entry.status = status;
+		if (logFile) fs.appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
+	}
+
+	/** @param {number} ms */
+	function delay(ms) {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				resolve(undefined);
+			}, ms);
+			timers.add(timer);
+		});
+	}
+
+	/**
+	 * @param {http.IncomingMessage} req
+	 * @param {http.ServerResponse} res
+	 */
+	async function serve(req, res) {
+		let clientGone = false;
+		res.once('close', () => (clientGone = !res.writableFinished));
+		const method = req.method ?? 'GET';
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const rawBody = await readBody(req);
+		const entry = logEntry(method, url, req.headers, rawBody);
+		requests.push(entry);
+
+		/** Carries the request out and notes who made it. */
+		const act = () => {
+			const answer = handleApi(state, { method, url, headers: req.headers, rawBody });
+			if (answer.identity) entry.auth = { user: answer.identity.user.key, via: answer.identity.via };
+			return answer;
+		};
+		/** @param {Answer} answer */
+		const reply = (answer) => {
+			if (clientGone) return settle(entry, 0);
+			res.writeHead(answer.status, {
+				'Content-Type': answer.contentType,
+				'Content-Length': Buffer.byteLength(answer.body),
+				...answer.headers,
+			});
+			res.end(answer.body);
+			settle(entry, answer.status);
+		};
+
+		const fault = faults.take({ method, path: url.pathname });
+		if (!fault) return reply(act());
+		entry.fault = fault.type;
+		const early = fault.actFirst || fault.type === 'resetAfterActing' ? act() : undefined;
+		switch (fault.type) {
+			case 'reset':
+			case 'resetAfterActing':
+				req.socket.destroy();
+				return settle(entry, 0);
+			case 'hang': // stop() closes the connection
+				return settle(entry, 0);
+			case 'slow':
+				await delay(fault.delayMs);
+				if (clientGone) return settle(entry, 0); // gave up before the portal did anything
+				return reply(early ?? act());
+			case 'status':
+				return reply(statusAnswer(fault));
+			case 'html':
+				return reply({ status: 200, contentType: 'text/html; charset=utf-8', body: LOGIN_PAGE });
+			case 'malformedJson':
+				return reply({ status: 200, contentType: 'application/json; charset=utf-8', body: '{"count":1,' });
+			case 'notEnveloped': {
+				const answer = early ?? act();
+				return reply({ ...answer, status: 200, body: toJson(answer.payload) });
+			}
+		}
+	}
+
+	/** @type {http.RequestListener} */
+	const listener = (req, res) => {
+		inFlight += 1;
+		maxInFlight = Math.max(maxInFlight, inFlight);
+		res.once('close', () => (inFlight -= 1)); // answered, or the connection is gone
+		serve(req, res).catch((error) => {
+			// A bug in the stand-in, not a portal behaviour: make it loud.
+			console.error('ONLYOFFICE stand-in portal failed on a request:', error);
+			if (res.headersSent) {
+				res.destroy();
+			} else {
+				res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
+				res.end(toJson(errorEnvelope(500, String(error && error.message), HRESULT.fail)));
+			}
+		});
+	};
+
+	const certificate = options.https ? selfSignedCertificate() : undefined;
+	const server = certificate ? https.createServer(certificate, listener) : http.createServer(listener);
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve(undefined);
+		});
+	});
+	const address = /** @type {import('net').AddressInfo} */ (server.address());
+	const { admin, user, noCrm, twoFactor } = catalog.demoUsers;
+	const users = { admin: demoUser(admin), user: demoUser(user), noCrm: demoUser(noCrm), twoFactor: demoUser(twoFactor) };
+	let stopped = false;
+
+	return {
+		url: `${certificate ? 'https' : 'http'}://127.0.0.1:${address.port}`,
+		/** PEM of the self-signed certificate (its own CA) in HTTPS mode. */
+		ca: certificate?.cert,
+		users,
+		token: users.admin.token,
+		/** The request log, oldest first (the same array for the portal's lifetime). */
+		requests,
+		/** The most requests the portal had in progress at once since it started or the log was cleared. */
+		get maxConcurrentRequests() {
+			return maxInFlight;
+		},
+		/** Empties the request log and restarts the concurrency count from the requests in progress now. */
+		clearRequests() {
+			requests.length = 0;
+			maxInFlight = inFlight;
+		},
+		/** Ids of this portal's deals still present, ascending. */
+		opportunityIds: () => store.ids(),
+		/** @param {number} id  whether the row exists (of any tenant) */
+		hasOpportunity: (id) => store.get(id) !== undefined,
+		/** @param {number} id  a copy of the stored row */
+		getOpportunity: (id) => {
+			const deal = store.get(id);
+			return deal && structuredClone(deal);
+		},
+		/** Ids deleted so far, in order of deletion. */
+		deletedIds: () => [...store.deleted],
+		/**
+		 * Adds a deal with the next id and returns the id. It is seeded like the others (a private one owned by
+		 * staff, out of the demo `user`'s reach), then `partial` is applied.
+		 * @param {Partial<Omit<Deal, 'id'>>} [partial]
+		 */
+		addOpportunity(partial = {}) {
+			const id = store.lastId + 1;
+			const seeded = createDeal(catalog, id, { tenant: partial.tenant, isPrivate: partial.isPrivate ?? false });
+			store.add({ ...seeded, ...partial, id });
+			return id;
+		},
+		/** @param {string} token  from now on answered 401, as after a logout or password change */
+		revokeToken: (token) => auth.revoke(token),
+		/** @param {Fault} fault @param {FaultScope} [scope] */
+		injectFault: (fault, scope) => faults.add(fault, scope),
+		clearFaults: () => faults.clear(),
+		/** Stops listening and drops every connection, hanging ones included. */
+		async stop() {
+			if (stopped) return;
+			stopped = true;
+			for (const timer of timers) clearTimeout(timer);
+			await new Promise((resolve) => {
+				server.close(() => resolve(undefined));
+				server.closeAllConnections();
+			});
+		},
+	};
+}
+
+/** @typedef {Awaited<ReturnType<typeof startPortal>>} Portal */
+
+/**
+ * Deals 1…count of this portal, then two of another tenant on the same database.
+ * @param {import('./seed').Catalog} catalog
+ * @param {number} count
+ * @returns {Generator<Deal>}
+ */
+function* seedDeals(catalog, count) {
+	for (let id = 1; id <= count; id++) yield createDeal(catalog, id);
+	yield createDeal(catalog, count + 1, { tenant: 'other' });
+	yield createDeal(catalog, count + 2, { tenant: 'other' });
+}
+
+/** @param {Employee} e @returns {DemoUser} */
+function demoUser(e) {
+	if (!e.password || !e.token) throw new Error(`${e.key} is not a demo user`);
+	return { id: e.id, email: e.email, userName: e.userName, password: e.password, token: e.token, displayName: e.displayName };
+}
+
+/** @param {http.IncomingMessage} req @returns {Promise<string>} */
+function readBody(req) {
+	return new Promise((resolve, reject) => {
+		/** @type {Buffer[]} */
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+/**
+ * @param {import('./faults').StatusFault} fault
+ * @returns {Answer}
+ */
+function statusAnswer(fault) {
+	const headers = { ...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }), ...fault.headers };
+	if (fault.body === undefined) {
+		const message = http.STATUS_CODES[fault.status] ?? 'Error';
+		return { status: fault.status, contentType: 'application/json; charset=utf-8', body: toJson(errorEnvelope(fault.status, message, HRESULT.fail)), headers };
+	}
+	if (typeof fault.body === 'string') {
+		return { status: fault.status, contentType: fault.contentType ?? 'text/html; charset=utf-8', body: fault.body, headers };
+	}
+	return { status: fault.status, contentType: fault.contentType ?? 'application/json; charset=utf-8', body: toJson(fault.body), headers };
+}
+
+/**
+ * A log entry with secrets taken out.
+ * @param {string} method
+ * @param {URL} url
+ * @param {http.IncomingHttpHeaders} headers
+ * @param {string} rawBody
+ * @returns {RequestLogEntry}
+ */
+function logEntry(method, url, headers, rawBody) {
+	/** @type {Record<string, string | string[]>} */
+	const query = {};
+	for (const [key, value] of url.searchParams) {
+		const shown = key.toLowerCase() === 'asc_auth_key' ? REDACTED : value;
+		const before = query[key];
+		query[key] = before === undefined ? shown : [...(Array.isArray(before) ? before : [before]), shown];
+	}
+	/** @type {Record<string, string | string[] | undefined>} */
+	const shownHeaders = { ...headers };
+	for (const name of SECRET_HEADERS) if (name in shownHeaders) shownHeaders[name] = REDACTED;
+	return { method, path: url.pathname, query, headers: shownHeaders, body: redactBody(rawBody), status: 0 };
+}
+
+/** @param {string} rawBody */
+function redactBody(rawBody) {
+	if (rawBody === '') return undefined;
+	try {
+		const body = JSON.parse(rawBody);
+		if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+		for (const key of Object.keys(body)) if (/^(password|asc_auth_key)$/i.test(key)) body[key] = REDACTED;
+		return body;
+	} catch {
+		return rawBody.replace(/(^|&)(password|asc_auth_key)=[^&]*/gi, `$1$2=${REDACTED}`);
+	}
+}
+
+module.exports = { startPortal };

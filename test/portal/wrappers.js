@@ -1,0 +1,204 @@
+// @ts-check
+'use strict';
+
+/**
+ * The server's wrapper classes (OpportunityWrapper, EmployeeWraper, ContactBaseWrapper, …): how a stored row
+ * becomes the object on the wire, with members in the wrapper's order and defaults left out.
+ */
+
+const { Decimal, apiDate, dropDefaults } = require('./wire');
+
+/** @typedef {import('./seed').Catalog} Catalog */
+/** @typedef {import('./seed').Employee} Employee */
+/** @typedef {import('./seed').Deal} Deal */
+/** @typedef {import('./seed').Contact} Contact */
+/** @typedef {import('./seed').Currency} Currency */
+
+/**
+ * How a deal is shown:
+ * - 'single': GET opportunity/{id}; `accessList` always present (`[]` when public).
+ * - 'list': the filter; `accessList` only on private deals.
+ * - 'deleted': built after the row, its links and access rules are gone: no members, no custom fields,
+ *   not private, no access list.
+ * @typedef {'single' | 'list' | 'deleted'} DealForm
+ */
+
+const AVATAR_SMALL = '/skins/default/images/default_user_photo_size_32-32.png';
+
+/**
+ * @param {Catalog} catalog
+ */
+function createWrappers(catalog) {
+	const employees = new Map(catalog.employees.map((e) => [e.id, e]));
+	const contacts = new Map(catalog.contacts.map((c) => [c.id, c]));
+	const stages = new Map(catalog.stages.map((s) => [s.id, s]));
+	const currencies = new Map(catalog.currencies.map((c) => [c.abbreviation, c]));
+	const fields = new Map(catalog.fields.map((f) => [f.id, f]));
+
+	/**
+	 * Users, contacts, stages and currencies never change, so each is wrapped once and the object reused:
+	 * a 1000-deal response then costs one wrapper per deal, not a dozen.
+	 * @template K, V
+	 * @param {(key: K) => V} wrap
+	 * @returns {(key: K) => V}
+	 */
+	function once(wrap) {
+		/** @type {Map<K, V>} */
+		const cache = new Map();
+		return (key) => {
+			let value = cache.get(key);
+			if (value === undefined) cache.set(key, (value = wrap(key)));
+			return value;
+		};
+	}
+
+	const employee = once(/** @param {string} id */ (id) => {
+		const e = employees.get(id);
+		if (!e) throw new Error(`seed data refers to an unknown user ${id}`);
+		return dropDefaults({
+			id: e.id,
+			displayName: e.displayName,
+			title: e.title || undefined, // an empty job title is left out, unlike other empty strings
+			avatarSmall: AVATAR_SMALL,
+			profileUrl: `/Products/People/Profile.aspx?user=${encodeURIComponent(e.userName)}`,
+		});
+	});
+
+	/** @param {Currency} c */
+	function currency(c) {
+		return dropDefaults({
+			title: c.title,
+			symbol: c.symbol,
+			abbreviation: c.abbreviation,
+			cultureName: c.cultureName,
+			isConvertable: c.isConvertable,
+			isBasic: c.isBasic,
+		});
+	}
+
+	const currencyOf = once(/** @param {string} abbreviation */ (abbreviation) => {
+		const c = currencies.get(abbreviation);
+		if (!c) throw new Error(`seed data refers to an unknown currency ${abbreviation}`);
+		return currency(c);
+	});
+
+	/** Seeded contacts are all public, so no `accessList`. */
+	const contact = once(/** @param {number} id */ (id) => {
+		const c = contacts.get(id);
+		if (!c) throw new Error(`seed data refers to an unknown contact ${id}`);
+		const kind = c.isCompany ? 'company' : 'people';
+		return dropDefaults(
+			{
+				smallFotoUrl: `/skins/default/images/empty_${kind}_logo_40_40.png`,
+				mediumFotoUrl: `/skins/default/images/empty_${kind}_logo_82_82.png`,
+				displayName: c.displayName,
+				isCompany: c.isCompany,
+				isPrivate: false,
+				isShared: c.shareType !== 0,
+				shareType: c.shareType,
+				currency: c.currency ? currencyOf(c.currency) : null,
+				canEdit: true,
+				canDelete: true,
+				id: c.id,
+			},
+			['currency'],
+		);
+	});
+
+	/** `sortOrder` is not filled in by the server's wrapper, so it never goes out. */
+	const stage = once(/** @param {number} id */ (id) => {
+		const s = stages.get(id);
+		if (!s) throw new Error(`seed data refers to an unknown stage ${id}`);
+		return dropDefaults({
+			successProbability: s.successProbability,
+			stageType: s.stageType,
+			title: s.title,
+			description: s.description,
+			color: s.color,
+			id: s.id,
+		});
+	});
+
+	/**
+	 * @param {Deal} deal
+	 * @param {{ fieldId: number, value: string }} value
+	 */
+	function customField(deal, value) {
+		const f = fields.get(value.fieldId);
+		if (!f) throw new Error(`seed data refers to an unknown custom field ${value.fieldId}`);
+		return dropDefaults({
+			entityId: deal.id,
+			label: f.label,
+			fieldValue: value.value,
+			fieldType: f.fieldType,
+			position: f.position,
+			mask: f.mask,
+			id: f.id,
+		});
+	}
+
+	/**
+	 * OpportunityWrapper. `canEdit` is always true here: every deal a caller can read, it can also edit.
+	 * @param {Deal} deal
+	 * @param {DealForm} form
+	 */
+	function opportunity(deal, form) {
+		const deleted = form === 'deleted';
+		const isPrivate = !deleted && deal.isPrivate;
+		const accessList = isPrivate ? deal.accessList.map(employee) : [];
+		return dropDefaults(
+			{
+				createBy: employee(deal.createById),
+				created: apiDate(deal.created),
+				members: deleted ? [] : deal.memberIds.map(contact),
+				contact: deal.contactId === null ? undefined : contact(deal.contactId),
+				title: deal.title,
+				description: deal.description,
+				responsible: employee(deal.responsibleId),
+				bidType: deal.bidType,
+				bidValue: deal.bidValue ? new Decimal(deal.bidValue, 9) : 0,
+				bidCurrency: currencyOf(deal.bidCurrency),
+				perPeriodValue: deal.perPeriodValue,
+				stage: stage(deal.stageId),
+				successProbability: deal.successProbability,
+				actualCloseDate: apiDate(deal.actualCloseDate),
+				expectedCloseDate: apiDate(deal.expectedCloseDate),
+				isPrivate,
+				accessList: form === 'single' || isPrivate ? accessList : undefined,
+				canEdit: true,
+				customFields: deleted ? [] : deal.customFields.map((value) => customField(deal, value)),
+				id: deal.id,
+			},
+			['isPrivate', 'canEdit'],
+		);
+	}
+
+	/**
+	 * EmployeeWraperFull, reduced: the base employee members first (as DataContract writes a base class),
+	 * then the profile.
+	 * @param {Employee} e
+	 */
+	function profile(e) {
+		return dropDefaults({
+			...employee(e.id),
+			firstName: e.firstName,
+			lastName: e.lastName,
+			userName: e.userName,
+			email: e.email,
+			status: 1, // Active
+			activationStatus: 1, // Activated
+			department: '',
+			workFrom: apiDate(Date.UTC(2021, 2, 1, 6)),
+			isAdmin: e.isAdmin,
+			isOwner: e.key === 'admin',
+			isVisitor: false,
+			cultureName: 'en-US',
+		});
+	}
+
+	return { opportunity, profile, currencies: () => catalog.currencies.map(currency) };
+}
+
+/** @typedef {ReturnType<typeof createWrappers>} Wrappers */
+
+module.exports = { createWrappers };

@@ -352,9 +352,13 @@ function failItems(
 	return itemsNaming(plan, ids).map((itemIndex) => errorItem(error, [itemIndex]));
 }
 
-/** Shaped so that n8n's "Continue (using error output)" routes it to the error output. */
+/**
+ * Shaped for n8n's error output, which takes an item whose json is `{ error }` or `{ error, message }`
+ * (n8n 1.x and 2.x alike): `error` says what went wrong, `message` lists what was and was not deleted and
+ * what to do. The item's `error` field stays unset: n8n would then keep only the first line.
+ */
 function errorItem(error: NodeApiError | NodeOperationError, itemIndexes: number[]): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
-	if (error.description) json.details = error.description;
-	return { json, error, pairedItem: pairedTo(itemIndexes) };
+	if (error.description) json.message = error.description;
+	return { json, pairedItem: pairedTo(itemIndexes) };
 }

@@ -53,6 +53,11 @@ class Authenticator {
 		this.tokens.delete(token);
 	}
 
+	/** Every token issued to `email`, as "log out of all sessions" or a password change does. @param {string} email */
+	revokeAllOf(email) {
+		for (const [token, user] of this.tokens) if (user.email === email) this.tokens.delete(token);
+	}
+
 	/**
 	 * @param {Credentials} credentials
 	 * @returns {Identity | undefined}

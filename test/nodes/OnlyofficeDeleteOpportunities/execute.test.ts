@@ -174,8 +174,8 @@ describe('bad input changes nothing', () => {
 			credentials: tokenCredential(),
 			continueOnFail: true,
 		});
-		expect(ids(output.filter((item) => !item.error))).toEqual([1, 2]);
-		const errors = output.filter((item) => item.error);
+		expect(ids(output.filter((item) => !('error' in item.json)))).toEqual([1, 2]);
+		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
 		expect(Object.keys(errors[0].json).every((key) => ['error', 'message', 'details'].includes(key))).toBe(true);
@@ -279,10 +279,10 @@ describe('portal faults', () => {
 			options: { batchSize: 2 },
 			continueOnFail: true,
 		});
-		expect(ids(output.filter((item) => !item.error))).toEqual([1, 2]);
-		const errors = output.filter((item) => item.error);
+		expect(ids(output.filter((item) => !('error' in item.json)))).toEqual([1, 2]);
+		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
-		expect(errors[0].json.details).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/);
+		expect(errors[0].json.message).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/);
 	});
 
 	it('reports IDs an interrupted attempt may have deleted as "may have been deleted", never "not deleted"', async () => {

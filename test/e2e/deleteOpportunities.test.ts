@@ -1,0 +1,13 @@
+import { defaultN8nVersion } from './harness';
+import { describeDeleteOpportunities } from './deleteOpportunities.cases';
+
+describeDeleteOpportunities(defaultN8nVersion(), [
+	'pairing',
+	'emailPassword',
+	'https',
+	'invalidId',
+	'options',
+	'errorOutput',
+	'fiveThousand',
+	'credentialTest',
+]);

@@ -8,7 +8,9 @@ export function normalizePortalUrl(raw: unknown): string {
 		throw new Error('The ONLYOFFICE portal URL is empty. Enter your portal address, e.g. https://portal.example.com');
 	}
 	if (!URL.canParse(text)) {
-		throw new Error(`"${text}" is not a valid portal URL. Enter the full address, e.g. https://portal.example.com`);
+		// A password typed into the URL (user:password@host) must not be echoed back.
+		const shown = text.replace(/\/\/[^/]*@/, '//…@');
+		throw new Error(`"${shown}" is not a valid portal URL. Enter the full address, e.g. https://portal.example.com`);
 	}
 	const url = new URL(text);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -208,18 +208,20 @@ function readRequestedIds(
 }
 
 function readItemIds(this: IExecuteFunctions, itemIndex: number, skipItemsWithoutId: boolean): number[] {
+	// Without Continue On Fail the node stops before any request; with it, only this item is left out.
+	const consequence = this.continueOnFail() ? 'This item was skipped.' : 'Nothing was deleted.';
 	let ids: number[];
 	try {
 		ids = parseOpportunityIds(this.getNodeParameter('opportunityIds', itemIndex));
 	} catch (error) {
 		if (!(error instanceof InvalidOpportunityIdError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${error.message}. Nothing was deleted.`, {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${error.message}. ${consequence}`, {
 			itemIndex,
 			description: error.hint,
 		});
 	}
 	if (ids.length === 0 && !skipItemsWithoutId) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no opportunity ID. Nothing was deleted.`, {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no opportunity ID. ${consequence}`, {
 			itemIndex,
 			description:
 				'Check the Opportunity IDs field (by default it reads the item’s "id" field), or turn on Skip Items Without ID in the Options.',

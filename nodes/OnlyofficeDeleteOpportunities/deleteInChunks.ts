@@ -35,6 +35,7 @@ export async function deleteInChunks(
 	for (let offset = 0; offset < ids.length; ) {
 		const chunk = ids.slice(offset, offset + chunkSize);
 		requests++;
+		let records: Map<number, IDataObject>;
 		let answer;
 		try {
 			answer = await callPortal.call(
@@ -42,13 +43,13 @@ export async function deleteInChunks(
 				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: chunk } },
 				timeout,
 			);
+			records = deletedRecords(answer.envelope.response);
 		} catch (error) {
 			if (!(error instanceof PortalFailure)) throw new NodeApiError(this.getNode(), error as JsonObject);
 			for (const id of chunk) outcomes.set(id, { status: 'failed', failure: error });
 			for (const id of ids.slice(offset + chunk.length)) outcomes.set(id, { status: 'notAttempted' });
 			return { outcomes, failure: error, requests };
 		}
-		const records = deletedRecords(answer.envelope.response);
 		const returned = recordChunk(chunk, records, answer.envelope.total, answer.interrupted, outcomes);
 		// A portal whose response cap is below our batch size would keep hiding records: stay under its cap.
 		if (returned < chunk.length && typeof answer.envelope.total === 'number' && answer.envelope.total > returned) {

@@ -178,6 +178,7 @@ describe('bad input changes nothing', () => {
 		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
+		expect(errors[0].json.error).toBe('Item 1: "x" is not an opportunity ID. This item was skipped.');
 		expect(Object.keys(errors[0].json).every((key) => ['error', 'message', 'details'].includes(key))).toBe(true);
 	});
 

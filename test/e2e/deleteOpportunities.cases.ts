@@ -3,6 +3,11 @@
  * `n8n execute` run unattended against the stand-in portal, and both n8n's output and the portal's
  * request log checked. Shared by the 2.x suite and the 1.x smoke subset.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { scanForSecrets, scanPaths, type Secret } from '../safety/secrets';
 import { createN8nInstance, ensureN8nInstalled, PACKAGE_NAME, type ExecuteResult, type N8nInstance } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,6 +24,7 @@ export type CaseName =
 	| 'options'
 	| 'errorOutput'
 	| 'fiveThousand'
+	| 'faults'
 	| 'credentialTest';
 
 const DELETE_NODE = 'Delete Opportunities';
@@ -70,19 +76,39 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 	describe(`ONLYOFFICE Delete Opportunities in n8n ${version}`, () => {
 		let n8n: N8nInstance;
 		let portal: Portal;
+		let portalLog: string;
+		// Every token and password of every test: none may be found in anything n8n or the portal wrote.
+		const secrets = new Map<string, Secret>();
+		const collectSecrets = (of: Portal) => {
+			for (const token of of.activeTokens()) secrets.set(token, { label: 'an ONLYOFFICE token', value: token });
+			for (const user of Object.values(of.users) as Array<{ email: string; password: string }>) {
+				secrets.set(user.password, { label: `the password of ${user.email}`, value: user.password });
+			}
+		};
 
 		beforeAll(async () => {
 			ensureN8nInstalled(version);
 			n8n = await createN8nInstance({ version, name: 'delete-opportunities' });
 		}, 30 * 60_000);
 		afterAll(async () => {
+			// Everything n8n wrote (database, execution data, logs, CLI output), after every test ran; not the
+			// credential files the harness hands to `n8n import:credentials`, which hold them by design.
+			const written = fs
+				.readdirSync(n8n.userFolder, { recursive: true, encoding: 'utf8' })
+				.map((name) => path.join(n8n.userFolder, name))
+				.filter((file) => fs.statSync(file).isFile() && !file.endsWith('-credentials.json'));
+			expect(written.length).toBeGreaterThan(0);
+			expect(scanPaths(written, [...secrets.values()])).toEqual([]);
 			await n8n?.cleanup();
 		}, 60_000);
 		beforeEach(async () => {
-			portal = await startPortal({ opportunities: 6000, seed: 11 });
+			portalLog = path.join(os.tmpdir(), `onlyoffice-e2e-portal-${process.pid}-${Date.now()}.log`);
+			portal = await startPortal({ opportunities: 6000, seed: 11, logFile: portalLog });
 		});
 		afterEach(async () => {
+			collectSecrets(portal);
 			await portal.stop();
+			if (fs.existsSync(portalLog)) expect(scanPaths([portalLog], [...secrets.values()])).toEqual([]);
 		});
 
 		const puts = () => portal.requests.filter((r: LoggedRequest) => r.method === 'PUT');
@@ -95,11 +121,9 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			)[0];
 		const execute = async (workflow: object): Promise<ExecuteResult> => {
 			const result = await n8n.execute(await n8n.importWorkflow(workflow));
+			collectSecrets(portal);
 			// Secrets never reach n8n's output, logs or execution data.
-			for (const secret of [portal.token, portal.users.admin.password]) {
-				expect(result.stdout).not.toContain(secret);
-				expect(result.stderr).not.toContain(secret);
-			}
+			expect(scanForSecrets({ stdout: result.stdout, stderr: result.stderr }, [...secrets.values()])).toEqual([]);
 			return result;
 		};
 		const deleted = (result: ExecuteResult, output = 0) => n8n.outputItems(result.execution, DELETE_NODE, output);
@@ -266,6 +290,34 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			expect(deleted(result).map((item) => item.json.id)).toEqual(ids);
 			expect(puts()).toHaveLength(10);
 			expect(portal.opportunityIds()).toHaveLength(1000);
+		});
+
+		maybe('faults', 'portal faults in a real n8n: a busy portal, a delete whose answer was lost, a bad token, a wrong URL', async () => {
+			const credentialId = await tokenCredential();
+			portal.injectFault({ type: 'status', status: 503, retryAfter: 1 });
+			const busy = await execute(deleteWorkflow({ items: [{ id: 1 }], credentialId }));
+			expect(deleted(busy).map((item) => item.json.id)).toEqual([1]);
+			expect(puts()).toHaveLength(2);
+
+			portal.injectFault({ type: 'slow', delayMs: 2500, actFirst: true });
+			const lost = await execute(deleteWorkflow({ items: [{ id: '2,3' }], credentialId, parameters: { options: { timeout: 1000 } } }));
+			expect(lost.exitCode).toBe(0);
+			expect(deleted(lost).map((item) => [item.json.id, item.json.deleted])).toEqual([
+				[2, null],
+				[3, null],
+			]);
+			expect(portal.hasOpportunity(2)).toBe(false);
+
+			const badToken = await tokenCredential(portal.url, { apiToken: 'not-the-token' });
+			const refused = await execute(deleteWorkflow({ items: [{ id: 4 }], credentialId: badToken }));
+			expect(n8n.nodeError(refused.execution, DELETE_NODE)?.message).toBe(
+				'ONLYOFFICE did not accept the credential. Nothing was deleted.',
+			);
+
+			portal.injectFault({ type: 'html' });
+			const wrongUrl = await execute(deleteWorkflow({ items: [{ id: 4 }], credentialId }));
+			expect(n8n.nodeError(wrongUrl.execution, DELETE_NODE)?.description).toMatch(/Check the Portal URL/);
+			expect(portal.hasOpportunity(4)).toBe(true);
 		});
 
 		maybe('credentialTest', "the credential's Test in n8n: passes for a good credential and names the problem otherwise", async () => {

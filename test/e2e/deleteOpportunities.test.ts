@@ -9,5 +9,6 @@ describeDeleteOpportunities(defaultN8nVersion(), [
 	'options',
 	'errorOutput',
 	'fiveThousand',
+	'faults',
 	'credentialTest',
 ]);

@@ -12,7 +12,7 @@
  * The portal object: `url`, `ca`, `users` ({ admin, user, noCrm, twoFactor }: id, email, userName, password,
  * token, displayName), `token` (admin's), `requests` (the log) and `clearRequests()`, `maxConcurrentRequests`,
  * `opportunityIds()`, `hasOpportunity(id)`, `getOpportunity(id)`, `deletedIds()`, `addOpportunity(partial)`,
- * `revokeToken(token)`, `revokeTokensOf(email)`, `injectFault(fault, scope)`, `clearFaults()`, `stop()`.
+ * `revokeToken(token)`, `revokeTokensOf(email)`, `activeTokens()`, `injectFault(fault, scope)`, `clearFaults()`, `stop()`.
  *
  * Options: `port` (0 = a free port), `https` (a self-signed certificate for 127.0.0.1/localhost, PEM in
  * `portal.ca`), `opportunities` (deals 1…N of this portal; two more, N+1 and N+2, belong to another tenant),
@@ -260,6 +260,8 @@ async function startPortal(options = {}) {
 		revokeToken: (token) => auth.revoke(token),
 		/** @param {string} email  every token of this user now gets 401, as after "log out of all sessions" */
 		revokeTokensOf: (email) => auth.revokeAllOf(email),
+		/** Every token that works now: the demo users' and those issued at log-in (for secret scans). */
+		activeTokens: () => [...auth.tokens.keys()],
 		/** @param {Fault} fault @param {FaultScope} [scope] */
 		injectFault: (fault, scope) => faults.add(fault, scope),
 		clearFaults: () => faults.clear(),

@@ -26,7 +26,12 @@ const { httpRequest } = require('@n8n/backend-network/testing') as {
 export interface RunOptions {
 	/** Input items' json. */
 	items: IDataObject[];
-	/** The Opportunity IDs parameter per item; by default the item's `id` (the node's default expression). */
+	/**
+	 * The Opportunity IDs parameter as saved in the workflow; absent means the default, `={{ $json.id }}`.
+	 * An expression other than a plain `$json` field is evaluated by `evaluate` (n8n's expression engine here).
+	 */
+	opportunityIdsParameter?: string;
+	/** What n8n would make of that expression for an item. */
 	opportunityIds?: (json: IDataObject, itemIndex: number) => unknown;
 	options?: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
@@ -40,6 +45,8 @@ export interface RunResult {
 	credentials: ICredentialDataDecryptedObject;
 	/** How often preAuthentication logged in. */
 	logins: number;
+	/** How often the node asked n8n to evaluate Opportunity IDs. */
+	evaluations: number;
 }
 
 export const testNode: INode = {
@@ -51,12 +58,18 @@ export const testNode: INode = {
 	parameters: {},
 };
 
+/** Stands for any expression the node cannot read as a plain `$json` field. */
+const OTHER_EXPRESSION = '={{ $json.id ?? $json.ids }}';
+
 export async function runNode(run: RunOptions): Promise<RunResult> {
 	const credentialType = new OnlyofficeApi();
 	const credentials: ICredentialDataDecryptedObject = { sessionToken: '', ...run.credentials };
 	const hints: NodeExecutionHint[] = [];
 	let logins = 0;
 	const items: INodeExecutionData[] = run.items.map((json) => ({ json }));
+	const rawIds = run.opportunityIdsParameter ?? (run.opportunityIds ? OTHER_EXPRESSION : undefined);
+	const node: INode = { ...testNode, parameters: rawIds === undefined ? {} : { opportunityIds: rawIds } };
+	let evaluations = 0;
 
 	const preAuthenticate = async (expired: boolean) => {
 		if (credentials.sessionToken !== '' && credentials.sessionToken !== undefined && !expired) return;
@@ -69,11 +82,12 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 
 	const context = {
 		getInputData: () => items,
-		getNode: () => testNode,
+		getNode: () => node,
 		continueOnFail: () => run.continueOnFail === true,
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
 			if (name === 'opportunityIds') {
+				evaluations++;
 				const json = items[itemIndex].json;
 				return run.opportunityIds ? run.opportunityIds(json, itemIndex) : json.id;
 			}
@@ -101,5 +115,5 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 	} as unknown as IExecuteFunctions;
 
 	const [output] = await new OnlyofficeDeleteOpportunities().execute.call(context);
-	return { output, hints, credentials, logins };
+	return { output, hints, credentials, logins, evaluations };
 }

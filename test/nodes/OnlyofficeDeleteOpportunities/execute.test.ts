@@ -69,6 +69,32 @@ describe('deleting', () => {
 		expect(portal.opportunityIds()).toHaveLength(100);
 	});
 
+	it.each([
+		[undefined, 'id'],
+		['={{ $json.ref }}', 'ref'],
+		['={{ $json["deal id"] }}', 'deal id'],
+	])('reads a plain $json field (%s) itself, without an expression evaluation per item', async (parameter, field) => {
+		const { output, evaluations } = await runNode({
+			items: [{ [field]: 4 }, { [field]: '5, 6' }, { other: 7 }],
+			opportunityIdsParameter: parameter,
+			credentials: tokenCredential(),
+			options: { skipItemsWithoutId: true },
+		});
+		expect(ids(output)).toEqual([4, 5, 6]);
+		expect(evaluations).toBe(0);
+	});
+
+	it('leaves any other expression to n8n, item by item', async () => {
+		const { output, evaluations } = await runNode({
+			items: [{ ref: 4 }, { ref: 5 }],
+			opportunityIdsParameter: '={{ $json.ref + 1 }}',
+			opportunityIds: (json) => Number(json.ref) + 1,
+			credentials: tokenCredential(),
+		});
+		expect(ids(output)).toEqual([5, 6]);
+		expect(evaluations).toBe(2);
+	});
+
 	it('honours Batch Size', async () => {
 		await runNode({ items: [{ id: '1,2,3,4,5,6,7' }], credentials: tokenCredential(), options: { batchSize: 3 } });
 		expect(sentIds()).toEqual([[1, 2, 3], [4, 5, 6], [7]]);

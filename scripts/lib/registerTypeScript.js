@@ -4,6 +4,10 @@
 const fs = require('node:fs');
 const ts = require('typescript');
 
+// Node tries extensions in the order they were registered. `.ts` goes before `.json`, so that
+// require('./X.node') loads X.node.ts rather than the node's codex file X.node.json.
+const loadJson = require.extensions['.json'];
+delete require.extensions['.json'];
 require.extensions['.ts'] = (module, filename) => {
 	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
 		fileName: filename,
@@ -16,3 +20,4 @@ require.extensions['.ts'] = (module, filename) => {
 	});
 	module._compile(outputText, filename);
 };
+require.extensions['.json'] = loadJson;

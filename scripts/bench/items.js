@@ -4,17 +4,8 @@
 // with `maxId` deals holds every one of them.
 'use strict';
 
-/** mulberry32: a small seeded PRNG, enough for picking forms and earlier IDs. */
-function prng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// The stand-in portal's seeded PRNG (mulberry32): enough for picking forms and earlier IDs.
+const { mulberry32: prng } = require('../../test/portal/seed');
 
 /**
  * Per 10 items on average: 4 plain numbers, 2 numeric strings (some padded), 1 comma/semicolon list of

@@ -440,4 +440,4 @@ function customFieldValues(random, created) {
 	return values;
 }
 
-module.exports = { createCatalog, createDeal };
+module.exports = { createCatalog, createDeal, mulberry32 };

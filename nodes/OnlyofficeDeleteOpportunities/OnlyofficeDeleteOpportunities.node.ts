@@ -44,7 +44,7 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["options"]["dryRun"] ? "Dry run: nothing is deleted" : "Delete permanently" }}',
+		subtitle: '={{ $parameter["options"]["dryRun"] ? "Dry Run: Nothing Deleted" : "Delete Permanently" }}',
 		description:
 			'Permanently delete ONLYOFFICE CRM opportunities (deals) by ID, and output each deleted opportunity. A delete cannot be undone.',
 		defaults: { name: 'ONLYOFFICE Delete Opportunities' },
@@ -55,7 +55,7 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Deleting is permanent. Try the node with the Dry Run option first, and set a Delete Limit for scheduled workflows.',
+					"Deleting is permanent. Try the node with the 'Dry Run' option first, and set a 'Delete Limit' for scheduled workflows.",
 				name: 'permanentNotice',
 				type: 'notice',
 				default: '',
@@ -120,7 +120,7 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 							{
 								name: 'Output an Item',
 								value: 'output',
-								description: 'Output { ID, deleted: false, reason } for each, linked to its input items',
+								description: 'Output an item with the ID, "deleted": false and a reason for each, linked to its input items',
 							},
 							{
 								name: 'Fail',
@@ -142,7 +142,7 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 						name: 'skipItemsWithoutId',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to skip items whose Opportunity IDs are empty instead of stopping with an error',
+						description: "Whether to skip items whose 'Opportunity IDs' are empty instead of stopping with an error",
 					},
 					{
 						displayName: 'Timeout',

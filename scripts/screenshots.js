@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// `npm run screenshots` — the README's pictures of the node in n8n's editor, taken in headless Chromium along
+// the browser test's path (test/ui): a scratch n8n with this package, a stand-in portal, and the same steps a
+// user takes. Writes docs/images/*.png (1280×800). Run `npm run build` first (`npm run screenshots` does).
+//
+// Not part of the tests, so test runs never change tracked files. Set KEEP_OPEN=1 to leave n8n running
+// afterwards (prints its address and login) for a look by hand.
+require('./lib/registerTypeScript');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { waitFor } = require('../test/e2e/harness');
+const { N8nEditor } = require('../test/ui/n8nEditor');
+const { startUiEnvironment } = require('../test/ui/uiEnvironment');
+
+const OUT_DIR = path.resolve(__dirname, '..', 'docs', 'images');
+const NODE = 'ONLYOFFICE Delete Opportunities';
+const IDS = '7, 8, 9';
+
+const log = (message) => console.log(`▶ ${message}`);
+
+async function shoot(editor, name) {
+	await editor.dismissToasts();
+	// No hover or focus effects (a parameter's Fixed/Expression toolbar fades out over 250 ms once the pointer
+	// leaves it): blur, move the pointer away, then wait for the page's finite CSS transitions to finish.
+	await editor.page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+	await editor.page.mouse.move(1, 1);
+	await editor.page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => resolve(Promise.all(
+		document.getAnimations()
+			.filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+			.map((animation) => animation.finished.catch(() => undefined))))))`);
+	const file = path.join(OUT_DIR, name);
+	await editor.page.screenshot({ path: file });
+	console.log(`  saved ${path.relative(process.cwd(), file)}`);
+}
+
+/** Drags the NDV's middle panel to the left (as a user would), so the output table has room. */
+async function widenOutputPanel(editor, by = 300) {
+	const before = (await editor.outputPanel.boundingBox()).width;
+	const handle = (await editor.ndv.getByTestId('panel-drag-button').boundingBox());
+	const x = handle.x + handle.width / 2;
+	const y = handle.y + handle.height / 2;
+	await editor.page.mouse.move(x, y);
+	await editor.page.mouse.down();
+	await editor.page.mouse.move(x - by / 2, y, { steps: 5 });
+	await editor.page.mouse.move(x - by, y, { steps: 5 });
+	await editor.page.mouse.up();
+	await waitFor('the output panel to widen', async () => {
+		const width = (await editor.outputPanel.boundingBox()).width;
+		return width > before + by / 2 ? width : undefined;
+	}, { timeoutMs: 10_000 });
+}
+
+async function lightTheme(env) {
+	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl });
+	try {
+		await editor.signIn(env.server.owner);
+		await editor.newWorkflow();
+
+		log('Node panel: search "ONLYOFFICE"');
+		await editor.openNodePanel();
+		await editor.searchNodePanel('ONLYOFFICE');
+		await editor.imageInfo(editor.nodePanelIcon(NODE));
+		await shoot(editor, 'node-panel-search.png');
+
+		log('Add the node, create its credential and press Test');
+		await editor.addNodeFromPanel(NODE);
+		await editor.openNewCredentialDialog();
+		await editor.fillCredentialField('portalUrl', env.portal.url);
+		await editor.fillCredentialField('apiToken', env.portal.token);
+		// Save stores and tests it (and closes the dialog); opening it again shows the passing Test.
+		const saved = await editor.testCredentialWith(editor.credentialSaveButton);
+		if (saved.status !== 'OK') throw new Error(`the credential test failed: ${saved.message}`);
+		await editor.credentialDialog.waitFor({ state: 'hidden' });
+		await editor.parameters.getByTestId('credential-edit-button').click();
+		await editor.credentialTestSuccess.waitFor();
+		await editor.page.mouse.move(1, 1);
+		await shoot(editor, 'credential-test.png');
+		await editor.closeCredentialDialog();
+
+		log(`Parameters: Opportunity IDs ${IDS}, options Delete Limit and Simplify`);
+		await editor.setFixedValue('opportunityIds', IDS);
+		await editor.addOption('Delete Limit', 'deleteLimit');
+		await editor.setFixedValue('deleteLimit', '100');
+		await editor.addOption('Simplify', 'simplify');
+		await editor.parameterItem('simplify').locator('.el-switch').click();
+		await editor.parameterItem('simplify').locator('.el-switch.is-checked').waitFor();
+		await shoot(editor, 'node-parameters.png');
+
+		log('Execute the workflow and open the output panel');
+		await editor.closeNdv();
+		await editor.executeWorkflow();
+		await editor.openNode(NODE);
+		await editor.outputPanel.getByTestId('ndv-items-count').getByText('3 items').waitFor({ timeout: 120_000 });
+		const deleted = env.portal.deletedIds().join(', ');
+		if (deleted !== IDS) throw new Error(`the portal deleted [${deleted}], expected [${IDS}]`);
+		await editor.outputPanel.locator('table').first().waitFor();
+		await widenOutputPanel(editor);
+		await shoot(editor, 'output-panel.png');
+	} finally {
+		await editor.close();
+	}
+}
+
+async function darkTheme(env) {
+	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl, theme: 'dark' });
+	try {
+		log('Dark theme: node panel search');
+		await editor.signIn(env.server.owner);
+		await editor.newWorkflow();
+		await editor.openNodePanel();
+		await editor.searchNodePanel('ONLYOFFICE');
+		await editor.imageInfo(editor.nodePanelIcon(NODE));
+		await shoot(editor, 'node-panel-search-dark.png');
+	} finally {
+		await editor.close();
+	}
+}
+
+async function main() {
+	fs.mkdirSync(OUT_DIR, { recursive: true });
+	const started = Date.now();
+	// A fixed portal port (PORTAL_PORT, default 8765 as for `npm start`), so the Portal URL in the pictures
+	// stays the same from run to run.
+	const env = await startUiEnvironment({ log, portalPort: Number(process.env.PORTAL_PORT ?? 8765) });
+	try {
+		await lightTheme(env);
+		await darkTheme(env);
+		console.log(`\nScreenshots in ${path.relative(process.cwd(), OUT_DIR)} (${Math.round((Date.now() - started) / 1000)} s).`);
+		if (process.env.KEEP_OPEN) {
+			console.log(`n8n stays up on ${env.server.baseUrl} (${env.server.owner.email} / ${env.server.owner.password}); Ctrl+C stops it.`);
+			await new Promise((resolve) => {
+				process.once('SIGINT', resolve);
+				process.once('SIGTERM', resolve);
+			});
+		}
+	} finally {
+		await env.stop();
+	}
+}
+
+main().catch((error) => {
+	console.error(`\n✖ ${error.stack || error.message}`);
+	process.exit(1);
+});

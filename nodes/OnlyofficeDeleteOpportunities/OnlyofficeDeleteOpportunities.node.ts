@@ -248,7 +248,7 @@ function readItemIds(this: IExecuteFunctions, itemIndex: number, value: unknown,
 }
 
 async function deleteAll(this: IExecuteFunctions, plan: DeletionPlan, options: Options): Promise<INodeExecutionData[]> {
-	const report = await deleteInChunks.call(this, plan.ids, options.batchSize, options.timeout);
+	const report = await deleteInChunks.call(this, plan.ids, options.batchSize, { timeout: options.timeout });
 	const items: INodeExecutionData[] = [];
 	for (const id of plan.ids) {
 		const outcome = report.outcomes.get(id);
@@ -275,7 +275,7 @@ async function deleteAll(this: IExecuteFunctions, plan: DeletionPlan, options: O
 }
 
 async function dryRun(this: IExecuteFunctions, plan: DeletionPlan, options: Options): Promise<INodeExecutionData[]> {
-	const report = await lookUpOpportunities.call(this, plan.ids, options.timeout);
+	const report = await lookUpOpportunities.call(this, plan.ids, { timeout: options.timeout });
 	if (report.failure) {
 		const error = new NodeApiError(this.getNode(), { message: report.failure.message } as JsonObject, {
 			message: `${report.failure.message}. Dry run: nothing was deleted.`,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { PortalConnection } from './transport';
 import { callPortal, PortalFailure } from './transport';
 
 /** What became of one requested ID. */
@@ -27,7 +28,7 @@ export async function deleteInChunks(
 	this: IExecuteFunctions,
 	ids: number[],
 	batchSize: number,
-	timeout: number,
+	connection: PortalConnection,
 ): Promise<DeletionReport> {
 	const outcomes = new Map<number, IdOutcome>();
 	let chunkSize = batchSize;
@@ -41,7 +42,7 @@ export async function deleteInChunks(
 			answer = await callPortal.call(
 				this,
 				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: chunk } },
-				timeout,
+				connection,
 			);
 			records = deletedRecords(answer.envelope.response);
 		} catch (error) {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { PortalConnection } from './transport';
 import { callPortal, PortalFailure } from './transport';
 
 /** Look-ups in flight at once: enough to be quick, few enough to stay under a portal's rate limit. */
@@ -23,7 +24,7 @@ export interface LookUpReport {
 export async function lookUpOpportunities(
 	this: IExecuteFunctions,
 	ids: number[],
-	timeout: number,
+	connection: PortalConnection,
 ): Promise<LookUpReport> {
 	const outcomes = new Map<number, LookUpOutcome>();
 	let failure: PortalFailure | undefined;
@@ -34,7 +35,7 @@ export async function lookUpOpportunities(
 			const id = ids[next++];
 			requests++;
 			try {
-				outcomes.set(id, await lookUp.call(this, id, timeout));
+				outcomes.set(id, await lookUp.call(this, id, connection));
 			} catch (error) {
 				if (!(error instanceof PortalFailure)) throw new NodeApiError(this.getNode(), error as JsonObject);
 				failure ??= error;
@@ -45,11 +46,11 @@ export async function lookUpOpportunities(
 	return { outcomes, failure, requests };
 }
 
-async function lookUp(this: IExecuteFunctions, id: number, timeout: number): Promise<LookUpOutcome> {
+async function lookUp(this: IExecuteFunctions, id: number, connection: PortalConnection): Promise<LookUpOutcome> {
 	const { envelope } = await callPortal.call(
 		this,
 		{ method: 'GET', path: `/api/2.0/crm/opportunity/${id}.json`, notFoundIsAnswer: true },
-		timeout,
+		connection,
 	);
 	const record = envelope.response;
 	if (envelope.statusCode === 404 || typeof record !== 'object' || record === null) {

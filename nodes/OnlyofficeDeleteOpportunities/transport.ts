@@ -1,6 +1,13 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+const CREDENTIAL_TYPE = 'onlyofficeApi';
 export const MAX_ATTEMPTS = 3;
 export const MAX_WAIT_SECONDS = 60;
 
@@ -41,6 +48,16 @@ export interface PortalRequest {
 	notFoundIsAnswer?: boolean;
 }
 
+/** What the requests of one run share. */
+export interface PortalConnection {
+	timeout: number;
+	/**
+	 * The credential, read on the first request and handed to n8n with every request: otherwise n8n reads and
+	 * decrypts it from its database for each one. A session token n8n renews is written into this object too.
+	 */
+	credentials?: Promise<ICredentialsDecrypted>;
+}
+
 type Attempt =
 	| { kind: 'answer'; statusCode: number; headers: Record<string, unknown>; body: unknown }
 	| { kind: 'noAnswer'; code: string; message: string };
@@ -57,11 +74,11 @@ const TRY_LATER = 'Run the workflow again later; if it keeps failing, ask the po
 export async function callPortal(
 	this: IExecuteFunctions,
 	request: PortalRequest,
-	timeout: number,
+	connection: PortalConnection,
 ): Promise<PortalAnswer> {
 	let interrupted = false;
 	for (let attempt = 1; ; attempt++) {
-		const verdict = judge(await sendOnce.call(this, request, timeout), request);
+		const verdict = judge(await sendOnce.call(this, request, connection), request);
 		if (verdict.kind === 'ok') return { envelope: verdict.envelope, interrupted };
 		interrupted = interrupted || verdict.outcome === 'unknown';
 		const outcome: Outcome = interrupted ? 'unknown' : verdict.outcome;
@@ -83,33 +100,51 @@ export async function callPortal(
 	}
 }
 
-async function sendOnce(this: IExecuteFunctions, request: PortalRequest, timeout: number): Promise<Attempt> {
+async function sendOnce(
+	this: IExecuteFunctions,
+	request: PortalRequest,
+	connection: PortalConnection,
+): Promise<Attempt> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: request.path,
 		body: request.body,
 		json: true,
-		timeout,
+		timeout: connection.timeout,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
 	try {
-		const first = await send.call(this, options);
+		const first = await send.call(this, options, connection);
 		if (first.kind === 'noAnswer' || first.statusCode !== 401) return first;
 		// A 401 that came back as an answer did not make n8n log in again: let it throw once, which does.
-		return await send.call(this, { ...options, ignoreHttpStatusErrors: false });
+		return await send.call(this, { ...options, ignoreHttpStatusErrors: false }, connection);
 	} catch (error) {
 		return attemptFromError(error);
 	}
 }
 
-async function send(this: IExecuteFunctions, options: IHttpRequestOptions): Promise<Attempt> {
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'onlyofficeApi', options)) as {
+async function send(
+	this: IExecuteFunctions,
+	options: IHttpRequestOptions,
+	connection: PortalConnection,
+): Promise<Attempt> {
+	connection.credentials ??= readCredentials.call(this);
+	const credentialsDecrypted = await connection.credentials;
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
+		credentialsDecrypted,
+	})) as {
 		statusCode: number;
 		headers?: Record<string, unknown>;
 		body: unknown;
 	};
 	return { kind: 'answer', statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+}
+
+async function readCredentials(this: IExecuteFunctions): Promise<ICredentialsDecrypted> {
+	const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
+	const data = await this.getCredentials(CREDENTIAL_TYPE);
+	return { id: id ?? '', name: name ?? '', type: CREDENTIAL_TYPE, data };
 }
 
 /** n8n wraps request errors; the HTTP status or socket error code sits on the error or on its cause. */

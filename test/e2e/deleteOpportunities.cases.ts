@@ -181,7 +181,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			expect(portal.opportunityIds().slice(0, 2)).toEqual([6, 7]);
 		});
 
-		maybe('emailPassword', 'e-mail and password in unattended runs: one login, token reused, new login after the portal revoked it', async () => {
+		maybe('emailPassword', 'e-mail and password in unattended runs: one login, token reused, one new login after the portal revoked it', async () => {
 			const [credentialId] = await n8n.importCredentials([
 				{
 					name: 'ONLYOFFICE e2e',
@@ -198,9 +198,12 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			expect(logins()).toBe(1);
 
 			portal.revokeTokensOf(portal.users.admin.email);
-			const third = await execute(deleteWorkflow({ items: [{ id: 3 }], credentialId }));
+			// Three requests: the renewed token must serve the two after the first, too.
+			const third = await execute(
+				deleteWorkflow({ items: [{ id: 3 }, { id: 4 }, { id: 5 }], credentialId, parameters: { options: { batchSize: 1 } } }),
+			);
 			expect(third.exitCode).toBe(0);
-			expect(deleted(third).map((item) => item.json.id)).toEqual([3]);
+			expect(deleted(third).map((item) => item.json.id)).toEqual([3, 4, 5]);
 			expect(logins()).toBe(2);
 		});
 

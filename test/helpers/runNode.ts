@@ -1,10 +1,11 @@
 /**
  * Runs the node's execute() with a thin n8n context. Requests go through n8n's own HTTP client
  * (@n8n/backend-network), and credentials are applied the way n8n-core 2.x's httpRequestWithAuthentication
- * does it: preAuthentication when the session token is empty, authenticate, and one log-in-and-retry after a
- * thrown 401. The real-n8n suite (test/e2e) checks the same behaviour inside n8n itself.
+ * does it: the credential the node hands over (or a fresh copy of the stored one), preAuthentication when the
+ * session token is empty, authenticate, and one log-in-and-retry after a thrown 401. The real-n8n suite (test/e2e) checks the same behaviour inside n8n itself.
  */
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -47,6 +48,8 @@ export interface RunResult {
 	logins: number;
 	/** How often the node asked n8n to evaluate Opportunity IDs. */
 	evaluations: number;
+	/** How often the node read the credential. */
+	credentialReads: number;
 }
 
 export const testNode: INode = {
@@ -70,13 +73,16 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 	const rawIds = run.opportunityIdsParameter ?? (run.opportunityIds ? OTHER_EXPRESSION : undefined);
 	const node: INode = { ...testNode, parameters: rawIds === undefined ? {} : { opportunityIds: rawIds } };
 	let evaluations = 0;
+	let credentialReads = 0;
 
-	const preAuthenticate = async (expired: boolean) => {
-		if (credentials.sessionToken !== '' && credentials.sessionToken !== undefined && !expired) return;
-		const data = await credentialType.preAuthentication.call({ helpers: { httpRequest } } as never, credentials);
-		if (data.sessionToken !== undefined) {
+	/** Logs in when the session token is empty or expired; persists the new token and hands it to `data`, as n8n does. */
+	const preAuthenticate = async (data: ICredentialDataDecryptedObject, expired: boolean) => {
+		if (data.sessionToken !== '' && data.sessionToken !== undefined && !expired) return;
+		const output = await credentialType.preAuthentication.call({ helpers: { httpRequest } } as never, data);
+		if (output.sessionToken !== undefined) {
 			logins++;
-			Object.assign(credentials, data);
+			Object.assign(credentials, output);
+			Object.assign(data, output);
 		}
 	};
 
@@ -85,6 +91,11 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 		getNode: () => node,
 		continueOnFail: () => run.continueOnFail === true,
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
+		// A fresh copy, as n8n decrypts the stored credential anew for each call.
+		getCredentials: async () => {
+			credentialReads++;
+			return { ...credentials };
+		},
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
 			if (name === 'opportunityIds') {
 				evaluations++;
@@ -95,15 +106,20 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 			throw new Error(`Unexpected parameter ${name}`);
 		},
 		helpers: {
-			async httpRequestWithAuthentication(_type: string, requestOptions: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(
+				_type: string,
+				requestOptions: IHttpRequestOptions,
+				additional?: IAdditionalCredentialOptions,
+			) {
+				const data = additional?.credentialsDecrypted?.data ?? { ...credentials };
 				try {
-					await preAuthenticate(false);
-					return await httpRequest(await credentialType.authenticate(credentials, requestOptions));
+					await preAuthenticate(data, false);
+					return await httpRequest(await credentialType.authenticate(data, requestOptions));
 				} catch (error) {
 					if ((error as { response?: { status?: number } }).response?.status === 401) {
 						try {
-							await preAuthenticate(true);
-							return await httpRequest(await credentialType.authenticate(credentials, requestOptions));
+							await preAuthenticate(data, true);
+							return await httpRequest(await credentialType.authenticate(data, requestOptions));
 						} catch (retryError) {
 							throw new NodeApiError(testNode, retryError as never);
 						}
@@ -115,5 +131,5 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 	} as unknown as IExecuteFunctions;
 
 	const [output] = await new OnlyofficeDeleteOpportunities().execute.call(context);
-	return { output, hints, credentials, logins, evaluations };
+	return { output, hints, credentials, logins, evaluations, credentialReads };
 }

@@ -364,6 +364,7 @@ describe('credentials', () => {
 	it('logs in with e-mail and password once and reuses the token', async () => {
 		const first = await runNode({ items: [{ id: 1 }, { id: 2 }], credentials: emailCredential(), options: { batchSize: 1 } });
 		expect(first.logins).toBe(1);
+		expect(first.credentialReads).toBe(1);
 		expect(ids(first.output)).toEqual([1, 2]);
 		const second = await runNode({ items: [{ id: 3 }], credentials: first.credentials });
 		expect(second.logins).toBe(0);
@@ -377,6 +378,19 @@ describe('credentials', () => {
 		expect(second.logins).toBe(1);
 		expect(ids(second.output)).toEqual([2]);
 		expect(second.credentials.sessionToken).not.toBe(first.credentials.sessionToken);
+	});
+
+	it('renews a revoked token once and uses the new one for the remaining chunks', async () => {
+		const first = await runNode({ items: [{ id: 1 }], credentials: emailCredential() });
+		portal.revokeToken(first.credentials.sessionToken);
+		const since = portal.requests.length;
+		const second = await runNode({ items: [{ id: 2 }, { id: 3 }, { id: 4 }], credentials: first.credentials, options: { batchSize: 1 } });
+		expect(ids(second.output)).toEqual([2, 3, 4]);
+		expect(second.logins).toBe(1);
+		expect(second.credentialReads).toBe(1);
+		const puts = portal.requests.slice(since).filter((r: { method: string }) => r.method === 'PUT');
+		// The 401 comes back once as an answer, then thrown, which makes n8n log in and send again.
+		expect(puts.map((r: { status: number }) => r.status)).toEqual([401, 401, 200, 200, 200]);
 	});
 
 	it('never sends a token to another portal after the URL was edited', async () => {

@@ -6,7 +6,7 @@
 //  2. real n8n 2.40.7: 5,000 opportunities deleted by this node, by an HTTP Request node (one request per item),
 //     and by the limit script (the same 500-ID PUTs with nothing else), each on a fresh portal, medians;
 //  3. a table on stdout and every figure in bench/results/bench-<timestamp>.json.
-// Options: --rounds=5 (real n8n, this node and the limit) --http-rounds=3 --in-process-runs=3
+// Options: --rounds=9 (real n8n, this node and the limit; odd, so the median is one run) --http-rounds=3 --in-process-runs=3
 //          --skip-in-process --skip-n8n --dist=<folder> (benchmark another build of the package in n8n)
 //          --profile (in-process runs under --cpu-prof; where the measured time went is printed and saved)
 //          --n8n-env=NAME=value (repeatable; extra environment for n8n, e.g. N8N_EXPRESSION_ENGINE=legacy)
@@ -30,7 +30,7 @@ const BATCH_SIZE = 500;
 const TARGETS = { maxMs100k: 10_000, maxGrowth: 12, minHttpRequestRatio: 50, maxLimitRatio: 1.5 };
 
 function parseArgs(argv) {
-	const args = { rounds: 5, httpRounds: 3, inProcessRuns: 3, skipInProcess: false, skipN8n: false, dist: undefined, profile: false, n8nEnv: {} };
+	const args = { rounds: 9, httpRounds: 3, inProcessRuns: 3, skipInProcess: false, skipN8n: false, dist: undefined, profile: false, n8nEnv: {} };
 	for (const arg of argv) {
 		const [key, ...rest] = arg.replace(/^--/, '').split('=');
 		const value = rest.join('=');

@@ -135,7 +135,7 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to return a flat version of each opportunity (title, stage, bid, people, dates) instead of the full record',
+							'Whether to return ten fields of each opportunity (title, stage, bid, people, close date) instead of the full record',
 					},
 					{
 						displayName: 'Skip Items Without ID',

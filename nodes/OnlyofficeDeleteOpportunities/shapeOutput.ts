@@ -4,7 +4,6 @@ import type { IdOutcome } from './deleteInChunks';
 
 const UNSET_DATE = '0001-01-01T00:00:00.0000000Z';
 const STAGE_TYPES = ['Open', 'ClosedAndWon', 'ClosedAndLost'];
-const BID_TYPES = ['FixedBid', 'PerHour', 'PerDay', 'PerWeek', 'PerMonth', 'PerYear'];
 
 /** What a user reads for an ID that produced no record. */
 export const REASONS = {
@@ -17,7 +16,10 @@ export function pairedTo(itemIndexes: number[]): IPairedItemData | IPairedItemDa
 	return itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
 }
 
-/** A flat record for users who want a table, not ONLYOFFICE's nested objects; unset dates become null. */
+/**
+ * A flat record for users who want a table, not ONLYOFFICE's nested objects: the ten fields (n8n's limit for a
+ * simplified output) that tell which opportunity it was. An unset close date becomes null.
+ */
 export function simplifyOpportunity(record: IDataObject): IDataObject {
 	const stage = nested(record.stage);
 	const currency = nested(record.bidCurrency);
@@ -29,12 +31,9 @@ export function simplifyOpportunity(record: IDataObject): IDataObject {
 		stageType: STAGE_TYPES[Number(stage.stageType ?? 0)] ?? null,
 		bidValue: Number(record.bidValue ?? 0),
 		bidCurrency: currency.abbreviation ?? null,
-		bidType: BID_TYPES[Number(record.bidType ?? 0)] ?? null,
 		responsible: nested(record.responsible).displayName ?? null,
 		contact: nested(record.contact).displayName ?? null,
-		created: dateOrNull(record.created),
 		expectedCloseDate: dateOrNull(record.expectedCloseDate),
-		actualCloseDate: dateOrNull(record.actualCloseDate),
 	};
 }
 

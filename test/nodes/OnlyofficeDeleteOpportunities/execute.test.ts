@@ -109,12 +109,9 @@ describe('deleting', () => {
 		const { output } = await runNode({ items: [{ id: 8 }], credentials: tokenCredential(), options: { simplify: true } });
 		expect(Object.keys(output[0].json).sort()).toEqual(
 			[
-				'actualCloseDate',
 				'bidCurrency',
-				'bidType',
 				'bidValue',
 				'contact',
-				'created',
 				'description',
 				'expectedCloseDate',
 				'id',

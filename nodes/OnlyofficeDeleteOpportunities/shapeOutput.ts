@@ -77,7 +77,10 @@ export function formatIds(ids: number[]): string {
 	return parts.join(', ');
 }
 
-/** The per-status ID lists of a run, as lines for an error's description. */
+/**
+ * The per-status ID lists of a run, as lines for an error's description. Each ends in a period: n8n's editor
+ * runs the lines together into one paragraph.
+ */
 export function describeOutcomes(outcomes: Map<number, IdOutcome>, ids?: number[]): string {
 	const groups: Record<string, number[]> = {};
 	for (const id of ids ?? outcomes.keys()) {
@@ -88,7 +91,7 @@ export function describeOutcomes(outcomes: Map<number, IdOutcome>, ids?: number[
 	}
 	return Object.values(OUTCOME_LABELS)
 		.filter((label) => groups[label])
-		.map((label) => `${label} (${groups[label].length}): ${formatIds(groups[label])}`)
+		.map((label) => `${label} (${groups[label].length}): ${formatIds(groups[label])}.`)
 		.join('\n');
 }
 

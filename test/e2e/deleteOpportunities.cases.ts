@@ -282,7 +282,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			const errors = deleted(result, 1);
 			expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
 			expect(String(errors[0].json.error)).toMatch(/internal error.*2 of 6 opportunities were deleted before this/);
-			expect(String(errors[0].json.message)).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/);
+			expect(String(errors[0].json.message)).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./);
 		});
 
 		maybe('fiveThousand', '5,000 IDs in one execution: all 5,000 records are output', async () => {

@@ -291,7 +291,7 @@ describe('portal faults', () => {
 		expect(error.message).toBe(
 			'This ONLYOFFICE user has no access to the CRM module. 2 of 6 opportunities were deleted before this; see the details for which.',
 		);
-		expect(error.description).toMatch(/Deleted \(2\): 1-2\nNot deleted \(2\): 3-4\nNot attempted \(2\): 5-6/);
+		expect(error.description).toMatch(/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./);
 		expect(portal.opportunityIds().slice(0, 4)).toEqual([3, 4, 5, 6]);
 	});
 
@@ -306,7 +306,7 @@ describe('portal faults', () => {
 		expect(ids(output.filter((item) => !('error' in item.json)))).toEqual([1, 2]);
 		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
-		expect(errors[0].json.message).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/);
+		expect(errors[0].json.message).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./);
 	});
 
 	it('reports IDs an interrupted attempt may have deleted as "may have been deleted", never "not deleted"', async () => {

@@ -99,10 +99,10 @@ describe('describeOutcomes', () => {
 			[6, { status: 'notAttempted' }],
 		]);
 		expect(describeOutcomes(outcomes).split('\n')).toEqual([
-			'Deleted (2): 1-2',
-			'May have been deleted (check in ONLYOFFICE) (1): 3',
-			'Not deleted (1): 4',
-			'Not attempted (2): 5-6',
+			'Deleted (2): 1-2.',
+			'May have been deleted (check in ONLYOFFICE) (1): 3.',
+			'Not deleted (1): 4.',
+			'Not attempted (2): 5-6.',
 		]);
 	});
 });

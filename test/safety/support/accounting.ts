@@ -108,11 +108,11 @@ const LABELS: Array<[RegExp, Claim]> = [
 	[/^Not attempted$/, 'notAttempted'],
 ];
 
-/** The ID lists of a message or description: "Label (n): 1-3, 7" lines and "did not delete n of …: ids". */
+/** The ID lists of a message or description: "Label (n): 1-3, 7." lines and "did not delete n of …: ids". */
 function listsIn(text: string, violations: string[]): Array<[Claim, number[]]> {
 	const lists: Array<[Claim, number[]]> = [];
 	for (const line of text.split('\n')) {
-		const labelled = /^(.+?) \((\d+)\): ([0-9][0-9, -]*)$/.exec(line);
+		const labelled = /^(.+?) \((\d+)\): ([0-9][0-9, -]*)\.$/.exec(line);
 		if (labelled) {
 			const [, label, count, list] = labelled;
 			const what = LABELS.find(([pattern]) => pattern.test(label.replace(/ \(check in ONLYOFFICE\)$/, '')))?.[1];

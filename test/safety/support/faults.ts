@@ -68,8 +68,8 @@ const HTML_404 = '<!DOCTYPE html><html><head><title>404 Not Found</title></head>
 const CHECK_URL = /Check the Portal URL/;
 const AGAIN_LATER = /Run the workflow again later/;
 const NO_RETRY_ON_FAIL = /Do not use n8n's Retry On Fail/;
-const NOTHING_DELETED_ALL = [/Not deleted \(2\): 1-2\nNot attempted \(4\): 3-6/];
-const MAY_FIRST_CHUNK = [/May have been deleted \(check in ONLYOFFICE\) \(2\): 1-2\nNot attempted \(4\): 3-6/];
+const NOTHING_DELETED_ALL = [/Not deleted \(2\): 1-2\.\nNot attempted \(4\): 3-6\./];
+const MAY_FIRST_CHUNK = [/May have been deleted \(check in ONLYOFFICE\) \(2\): 1-2\.\nNot attempted \(4\): 3-6\./];
 
 export const FAULT_ROWS: FaultRow[] = [
 	{
@@ -93,7 +93,7 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this; see the details for which\.$/],
-				description: [/Deleted \(2\): 1-2\nNot deleted \(2\): 3-4\nNot attempted \(2\): 5-6/, /press Test/, NO_RETRY_ON_FAIL],
+				description: [/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /press Test/, NO_RETRY_ON_FAIL],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -183,7 +183,7 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/without a list of deleted opportunities/, /2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/, CHECK_URL],
+				description: [/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, CHECK_URL],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -362,7 +362,7 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/^ONLYOFFICE is busy \(HTTP 429\); the portal asked to wait 86400 seconds before trying again\. 2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\nNot deleted \(2\): 3-4\nNot attempted \(2\): 5-6/, /more than this node does \(60 s\)/],
+				description: [/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /more than this node does \(60 s\)/],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -443,7 +443,7 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\nNot attempted \(2\): 5-6/, /press Test/],
+				description: [/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /press Test/],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -484,7 +484,7 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/internal error/, /4 of 6 opportunities were deleted before this; see the details for which/],
-				description: [/Deleted \(4\): 1-4\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 5-6/, NO_RETRY_ON_FAIL],
+				description: [/Deleted \(4\): 1-4\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 5-6\./, NO_RETRY_ON_FAIL],
 				outputBefore: records(1, 2, 3, 4),
 				errorItems: [2],
 			},

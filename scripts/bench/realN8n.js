@@ -38,6 +38,49 @@ function workflow(name, last, credentials) {
 	};
 }
 
+/**
+ * Imports the credentials and the two workflows of the `node` and `http` variants into `n8n`.
+ * @returns {Promise<Record<'node' | 'http', { workflowId: string, nodeName: string }>>} each variant's workflow
+ *   and the node whose executionTime is measured
+ */
+async function importVariants(n8n, portalUrl, token) {
+	const [onlyofficeId, headerAuthId] = await n8n.importCredentials([
+		{ name: 'ONLYOFFICE (bench portal)', type: 'onlyofficeApi', data: { portalUrl, authMethod: 'apiToken', apiToken: token } },
+		{ name: 'Portal token header', type: 'httpHeaderAuth', data: { name: 'Authorization', value: token } },
+	]);
+	const nodeWorkflow = await n8n.importWorkflow(
+		workflow(
+			'bench: ONLYOFFICE Delete Opportunities',
+			{
+				name: DELETE_NODE,
+				type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
+				typeVersion: 1,
+				parameters: { opportunityIds: '={{ $json.id }}', options: {} },
+			},
+			{ onlyofficeApi: { id: onlyofficeId, name: 'ONLYOFFICE (bench portal)' } },
+		),
+	);
+	const httpWorkflow = await n8n.importWorkflow(
+		workflow(
+			'bench: HTTP Request per item',
+			{
+				name: HTTP_NODE,
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: HTTP_REQUEST_VERSION,
+				parameters: {
+					method: 'DELETE',
+					url: `=${portalUrl}/api/2.0/crm/opportunity/{{ $json.id }}.json`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					options: {},
+				},
+			},
+			{ httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
+		),
+	);
+	return { node: { workflowId: nodeWorkflow, nodeName: DELETE_NODE }, http: { workflowId: httpWorkflow, nodeName: HTTP_NODE } };
+}
+
 const median = (values) => {
 	const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
 	if (sorted.length === 0) return undefined;
@@ -69,40 +112,7 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 	const runs = { node: [], http: [], limit: [], warmUp: undefined };
 	try {
 		log(`  scratch n8n ${n8n.version} in ${n8n.userFolder}; portal ${portal.url}`);
-		const [onlyofficeId, headerAuthId] = await n8n.importCredentials([
-			{ name: 'ONLYOFFICE (bench portal)', type: 'onlyofficeApi', data: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: token } },
-			{ name: 'Portal token header', type: 'httpHeaderAuth', data: { name: 'Authorization', value: token } },
-		]);
-		const nodeWorkflow = await n8n.importWorkflow(
-			workflow(
-				'bench: ONLYOFFICE Delete Opportunities',
-				{
-					name: DELETE_NODE,
-					type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
-					typeVersion: 1,
-					parameters: { opportunityIds: '={{ $json.id }}', options: {} },
-				},
-				{ onlyofficeApi: { id: onlyofficeId, name: 'ONLYOFFICE (bench portal)' } },
-			),
-		);
-		const httpWorkflow = await n8n.importWorkflow(
-			workflow(
-				'bench: HTTP Request per item',
-				{
-					name: HTTP_NODE,
-					type: 'n8n-nodes-base.httpRequest',
-					typeVersion: HTTP_REQUEST_VERSION,
-					parameters: {
-						method: 'DELETE',
-						url: `=${portal.url}/api/2.0/crm/opportunity/{{ $json.id }}.json`,
-						authentication: 'genericCredentialType',
-						genericAuthType: 'httpHeaderAuth',
-						options: {},
-					},
-				},
-				{ httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
-			),
-		);
+		const variants = await importVariants(n8n, portal.url, token);
 
 		const freshPortal = async () => {
 			await portal.stop();
@@ -116,7 +126,7 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 			leftOnPortal: portal.opportunityIds().length,
 		});
 
-		const inN8n = async (variant, workflowId, nodeName, method) => {
+		const inN8n = async (variant, { workflowId, nodeName }, method) => {
 			await freshPortal();
 			const started = Date.now();
 			const result = await n8n.execute(workflowId, { timeoutMs: 600_000 });
@@ -149,10 +159,10 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 		runs.warmUp = await limit(false);
 		log(`  warm-up (limit script, not counted): ${runs.warmUp.ms.toFixed(0)} ms`);
 		for (let round = 1; round <= rounds; round++) {
-			const node = await inN8n('node', nodeWorkflow, DELETE_NODE, 'PUT');
+			const node = await inN8n('node', variants.node, 'PUT');
 			log(`  round ${round}/${rounds}: this node ${node.ms} ms (${node.requestsOfMethod} PUTs, ${node.outputItems} items out, n8n process ${node.n8nProcessMs} ms)`);
 			if (round <= httpRounds) {
-				const http = await inN8n('http', httpWorkflow, HTTP_NODE, 'DELETE');
+				const http = await inN8n('http', variants.http, 'DELETE');
 				log(`  round ${round}/${rounds}: HTTP Request ${http.ms} ms (${http.requestsOfMethod} DELETEs, up to ${http.maxConcurrentRequests} at once, ${http.outputItems} items out)`);
 			}
 			const lim = await limit();
@@ -183,4 +193,4 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 	};
 }
 
-module.exports = { benchRealN8n, median, OPPORTUNITIES, BATCH_SIZE };
+module.exports = { benchRealN8n, importVariants, median, OPPORTUNITIES, BATCH_SIZE };

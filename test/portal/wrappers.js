@@ -36,33 +36,47 @@ function createWrappers(catalog) {
 	const fields = new Map(catalog.fields.map((f) => [f.id, f]));
 
 	/**
+	 * The seed's record of `key`; a key the seed does not have is a bug in the stand-in, not a portal behaviour.
+	 * @template K, R
+	 * @param {Map<K, R>} records
+	 * @param {string} what
+	 * @param {K} key
+	 * @returns {R}
+	 */
+	function known(records, what, key) {
+		const record = records.get(key);
+		if (!record) throw new Error(`seed data refers to an unknown ${what} ${key}`);
+		return record;
+	}
+
+	/**
 	 * Users, contacts, stages and currencies never change, so each is wrapped once and the object reused:
 	 * a 1000-deal response then costs one wrapper per deal, not a dozen.
-	 * @template K, V
-	 * @param {(key: K) => V} wrap
+	 * @template K, R, V
+	 * @param {Map<K, R>} records
+	 * @param {string} what
+	 * @param {(record: R) => V} wrap
 	 * @returns {(key: K) => V}
 	 */
-	function once(wrap) {
+	function wrappedOnce(records, what, wrap) {
 		/** @type {Map<K, V>} */
 		const cache = new Map();
 		return (key) => {
 			let value = cache.get(key);
-			if (value === undefined) cache.set(key, (value = wrap(key)));
+			if (value === undefined) cache.set(key, (value = wrap(known(records, what, key))));
 			return value;
 		};
 	}
 
-	const employee = once(/** @param {string} id */ (id) => {
-		const e = employees.get(id);
-		if (!e) throw new Error(`seed data refers to an unknown user ${id}`);
-		return dropDefaults({
+	const employee = wrappedOnce(employees, 'user', (e) =>
+		dropDefaults({
 			id: e.id,
 			displayName: e.displayName,
 			title: e.title || undefined, // an empty job title is left out, unlike other empty strings
 			avatarSmall: AVATAR_SMALL,
 			profileUrl: `/Products/People/Profile.aspx?user=${encodeURIComponent(e.userName)}`,
-		});
-	});
+		}),
+	);
 
 	/** @param {Currency} c */
 	function currency(c) {
@@ -76,16 +90,10 @@ function createWrappers(catalog) {
 		});
 	}
 
-	const currencyOf = once(/** @param {string} abbreviation */ (abbreviation) => {
-		const c = currencies.get(abbreviation);
-		if (!c) throw new Error(`seed data refers to an unknown currency ${abbreviation}`);
-		return currency(c);
-	});
+	const currencyOf = wrappedOnce(currencies, 'currency', currency);
 
 	/** Seeded contacts are all public, so no `accessList`. */
-	const contact = once(/** @param {number} id */ (id) => {
-		const c = contacts.get(id);
-		if (!c) throw new Error(`seed data refers to an unknown contact ${id}`);
+	const contact = wrappedOnce(contacts, 'contact', (c) => {
 		const kind = c.isCompany ? 'company' : 'people';
 		return dropDefaults(
 			{
@@ -106,26 +114,23 @@ function createWrappers(catalog) {
 	});
 
 	/** `sortOrder` is not filled in by the server's wrapper, so it never goes out. */
-	const stage = once(/** @param {number} id */ (id) => {
-		const s = stages.get(id);
-		if (!s) throw new Error(`seed data refers to an unknown stage ${id}`);
-		return dropDefaults({
+	const stage = wrappedOnce(stages, 'stage', (s) =>
+		dropDefaults({
 			successProbability: s.successProbability,
 			stageType: s.stageType,
 			title: s.title,
 			description: s.description,
 			color: s.color,
 			id: s.id,
-		});
-	});
+		}),
+	);
 
 	/**
 	 * @param {Deal} deal
 	 * @param {{ fieldId: number, value: string }} value
 	 */
 	function customField(deal, value) {
-		const f = fields.get(value.fieldId);
-		if (!f) throw new Error(`seed data refers to an unknown custom field ${value.fieldId}`);
+		const f = known(fields, 'custom field', value.fieldId);
 		return dropDefaults({
 			entityId: deal.id,
 			label: f.label,

@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { summarise } = require('./bench/profileSummary');
+const { textTable } = require('./lib/textTable');
 const { benchRealN8n, median } = require('./bench/realN8n');
 const { n8nInstallation } = require('../test/e2e/harness');
 
@@ -121,11 +122,8 @@ async function benchInProcess(runsPerSize, profileDir) {
 	};
 }
 
-function table(rows, columns) {
-	const widths = columns.map(([title, pick]) => Math.max(title.length, ...rows.map((row) => String(pick(row)).length)));
-	const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
-	return [line(columns.map(([title]) => title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(columns.map(([, pick]) => pick(row))))].join('\n');
-}
+/** The benchmark's tables: figures right-aligned so they line up. */
+const table = (rows, columns) => textTable(rows, columns, { figuresRight: true });
 
 const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 

@@ -2,12 +2,7 @@
 // `npm run demo` — the main job, headless: a real n8n runs the example workflow, whose ONLYOFFICE Delete
 // Opportunities node deletes the lost deals from the stand-in portal; then a table of what was deleted.
 const { setUpDemo, step, DELETE_NODE } = require('./lib/demoSetup');
-
-function table(rows, columns) {
-	const widths = columns.map(([title, pick]) => Math.max(title.length, ...rows.map((row) => String(pick(row)).length)));
-	const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join('  ');
-	return [line(columns.map(([title]) => title)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(columns.map(([, pick]) => pick(row))))].join('\n');
-}
+const { textTable } = require('./lib/textTable');
 
 async function main() {
 	const { portal, n8n, workflowId } = await setUpDemo();
@@ -22,7 +17,7 @@ async function main() {
 		const deleted = n8n.outputItems(result.execution, DELETE_NODE).map((item) => item.json);
 		console.log(`\nONLYOFFICE Delete Opportunities output ${deleted.length} deleted opportunities:\n`);
 		console.log(
-			table(deleted, [
+			textTable(deleted, [
 				['ID', (d) => d.id],
 				['Title', (d) => d.title],
 				['Stage', (d) => `${d.stage} (${d.stageType})`],

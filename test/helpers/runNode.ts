@@ -2,7 +2,8 @@
  * Runs the node's execute() with a thin n8n context. Requests go through n8n's own HTTP client
  * (@n8n/backend-network), and credentials are applied the way n8n-core 2.x's httpRequestWithAuthentication
  * does it: the credential the node hands over (or a fresh copy of the stored one), preAuthentication when the
- * session token is empty, authenticate, and one log-in-and-retry after a thrown 401. The real-n8n suite (test/e2e) checks the same behaviour inside n8n itself.
+ * session token is empty, authenticate, and one log-in-and-retry after a thrown 401. The real-n8n suite
+ * (test/e2e) checks the same behaviour inside n8n itself.
  */
 import type {
 	IAdditionalCredentialOptions,
@@ -29,7 +30,7 @@ export interface RunOptions {
 	items: IDataObject[];
 	/**
 	 * The Opportunity IDs parameter as saved in the workflow; absent means the default, `={{ $json.id }}`.
-	 * An expression other than a plain `$json` field is evaluated by `evaluate` (n8n's expression engine here).
+	 * An expression other than a plain `$json` field is evaluated by `opportunityIds` (n8n's expression engine here).
 	 */
 	opportunityIdsParameter?: string;
 	/** What n8n would make of that expression for an item. */
@@ -112,14 +113,16 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 				additional?: IAdditionalCredentialOptions,
 			) {
 				const data = additional?.credentialsDecrypted?.data ?? { ...credentials };
-				try {
-					await preAuthenticate(data, false);
+				const send = async (expired: boolean) => {
+					await preAuthenticate(data, expired);
 					return await httpRequest(await credentialType.authenticate(data, requestOptions));
+				};
+				try {
+					return await send(false);
 				} catch (error) {
 					if ((error as { response?: { status?: number } }).response?.status === 401) {
 						try {
-							await preAuthenticate(data, true);
-							return await httpRequest(await credentialType.authenticate(data, requestOptions));
+							return await send(true);
 						} catch (retryError) {
 							throw new NodeApiError(testNode, retryError as never);
 						}

@@ -10,7 +10,7 @@ const { execFile } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
-const { createN8nInstance, ensureN8nInstalled, freePort, PACKAGE_NAME } = require('../../test/e2e/harness');
+const { createN8nInstance, ensureN8nInstalled, freePort, linearWorkflow, PACKAGE_NAME } = require('../../test/e2e/harness');
 
 const OPPORTUNITIES = 5000;
 const BATCH_SIZE = 500; // the node's default
@@ -22,20 +22,13 @@ const LIMIT_SCRIPT = path.join(__dirname, 'limit.js');
 
 const CODE = `// The same 5,000 items for every variant.\nreturn Array.from({ length: ${OPPORTUNITIES} }, (_, i) => ({ json: { id: i + 1 } }));`;
 
+/** Manual Trigger → Code (the 5,000 items) → `last`, the variant's node. */
 function workflow(name, last, credentials) {
-	const nodes = [
-		{ id: 'bench-1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'bench-2', name: CODE_NODE, type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: CODE } },
-		{ id: 'bench-3', position: [440, 0], ...last, credentials },
-	];
-	return {
-		name,
-		nodes,
-		connections: {
-			Start: { main: [[{ node: CODE_NODE, type: 'main', index: 0 }]] },
-			[CODE_NODE]: { main: [[{ node: last.name, type: 'main', index: 0 }]] },
-		},
-	};
+	return linearWorkflow(name, [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		{ name: CODE_NODE, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: CODE } },
+		{ ...last, credentials },
+	]);
 }
 
 /**

@@ -5,7 +5,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
-const { createN8nInstance, ensureN8nInstalled, PACKAGE_NAME } = require('../../test/e2e/harness');
+const { createN8nInstance, ensureN8nInstalled, linearWorkflow, PACKAGE_NAME } = require('../../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const DELETE_NODE = 'Delete Opportunities';
@@ -25,32 +25,24 @@ async function lostDeals(portal, count) {
 
 /** Manual Trigger → "Lost deals" (a Code node listing them) → ONLYOFFICE Delete Opportunities. */
 function exampleWorkflow(credentialId, deals) {
-	const node = (name, type, typeVersion, x, parameters, extra = {}) => ({
-		id: `demo-${x}`,
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
-	return {
-		name: 'Delete lost ONLYOFFICE deals',
-		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
-			node('Lost deals', 'n8n-nodes-base.code', 2, 220, {
+	return linearWorkflow('Delete lost ONLYOFFICE deals', [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		{
+			name: 'Lost deals',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: {
 				jsCode: `// The deals to delete, as a CRM export or a filter would deliver them.\nreturn ${JSON.stringify(deals, null, 1)}.map((deal) => ({ json: deal }));`,
-			}),
-			node(DELETE_NODE, `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`, 1, 440, {
-				opportunityIds: '={{ $json.id }}',
-				options: { deleteLimit: 100, simplify: true },
-			}, { credentials: { onlyofficeApi: { id: credentialId, name: 'ONLYOFFICE (stand-in portal)' } } }),
-		],
-		connections: {
-			Start: { main: [[{ node: 'Lost deals', type: 'main', index: 0 }]] },
-			'Lost deals': { main: [[{ node: DELETE_NODE, type: 'main', index: 0 }]] },
+			},
 		},
-	};
+		{
+			name: DELETE_NODE,
+			type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
+			typeVersion: 1,
+			parameters: { opportunityIds: '={{ $json.id }}', options: { deleteLimit: 100, simplify: true } },
+			credentials: { onlyofficeApi: { id: credentialId, name: 'ONLYOFFICE (stand-in portal)' } },
+		},
+	]);
 }
 
 async function setUpDemo({ portalPort = 0, deals = 25 } = {}) {

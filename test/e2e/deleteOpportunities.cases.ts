@@ -8,7 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { scanForSecrets, scanPaths, type Secret } from '../safety/secrets';
-import { createN8nInstance, ensureN8nInstalled, PACKAGE_NAME, type ExecuteResult, type N8nInstance } from './harness';
+import {
+	createN8nInstance,
+	ensureN8nInstalled,
+	linearWorkflow,
+	PACKAGE_NAME,
+	type ChainedNode,
+	type ExecuteResult,
+	type N8nInstance,
+} from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
@@ -30,41 +38,25 @@ export type CaseName =
 const DELETE_NODE = 'Delete Opportunities';
 const NODE_TYPE = `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`;
 
-let nodeId = 0;
-const node = (name: string, type: string, parameters: object, extra: object = {}) => ({
-	id: `e2e-node-${++nodeId}`,
+const node = (name: string, type: string, parameters: object, settings: object = {}): ChainedNode => ({
 	name,
 	type,
 	typeVersion: type === 'n8n-nodes-base.code' ? 2 : 1,
-	position: [nodeId * 220, 0],
 	parameters,
-	...extra,
+	...settings,
 });
 
 /** Manual Trigger → Code (the given items) → Delete Opportunities [→ more nodes after it]. */
-function deleteWorkflow(opts: {
-	items: object[];
-	credentialId: string;
-	parameters?: object;
-	settings?: object;
-	after?: Array<ReturnType<typeof node>>;
-}) {
-	const after = opts.after ?? [];
-	const nodes = [
+function deleteWorkflow(opts: { items: object[]; credentialId: string; parameters?: object; settings?: object; after?: ChainedNode[] }) {
+	return linearWorkflow(`e2e ${Date.now()}`, [
 		node('Start', 'n8n-nodes-base.manualTrigger', {}),
 		node('Code', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(opts.items.map((json) => ({ json })))};` }),
 		node(DELETE_NODE, NODE_TYPE, { options: {}, ...opts.parameters }, {
 			credentials: { onlyofficeApi: { id: opts.credentialId, name: 'ONLYOFFICE e2e' } },
 			...opts.settings,
 		}),
-		...after,
-	];
-	const connections: Record<string, object> = {
-		Start: { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
-		Code: { main: [[{ node: DELETE_NODE, type: 'main', index: 0 }]] },
-	};
-	if (after.length > 0) connections[DELETE_NODE] = { main: [[{ node: after[0].name, type: 'main', index: 0 }]] };
-	return { name: `e2e ${Date.now()}`, nodes, connections };
+		...(opts.after ?? []),
+	]);
 }
 
 export function describeDeleteOpportunities(version: string, cases: CaseName[]) {

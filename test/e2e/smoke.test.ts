@@ -12,6 +12,7 @@ import {
 	createN8nInstance,
 	defaultN8nVersion,
 	ensureN8nInstalled,
+	linearWorkflow,
 	PACKAGE_NAME,
 	REPO_ROOT,
 	type N8nInstance,
@@ -21,55 +22,20 @@ const version = defaultN8nVersion();
 // The smoke test only needs n8n's own nodes: install our package when it is built, skip it otherwise.
 const packageMode = fs.existsSync(path.join(REPO_ROOT, 'dist')) ? 'copy' : 'none';
 
-const threeItemsWorkflow = {
-	name: 'e2e smoke: three items',
-	nodes: [
-		{
-			id: '5b0c8a7e-0001-4000-8000-000000000001',
-			name: 'When clicking Execute',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: '5b0c8a7e-0001-4000-8000-000000000002',
-			name: 'Code',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [220, 0],
-			parameters: {
-				jsCode: "return ['a', 'b', 'c'].map((letter, i) => ({ json: { n: i + 1, letter } }));",
-			},
-		},
-	],
-	connections: {
-		'When clicking Execute': { main: [[{ node: 'Code', type: 'main', index: 0 }]] },
+const threeItemsWorkflow = linearWorkflow('e2e smoke: three items', [
+	{ name: 'When clicking Execute', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+	{
+		name: 'Code',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: { jsCode: "return ['a', 'b', 'c'].map((letter, i) => ({ json: { n: i + 1, letter } }));" },
 	},
-};
+]);
 
-const failingWorkflow = {
-	name: 'e2e smoke: failing Code node',
-	nodes: [
-		{
-			id: '5b0c8a7e-0002-4000-8000-000000000001',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: '5b0c8a7e-0002-4000-8000-000000000002',
-			name: 'Boom',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [220, 0],
-			parameters: { jsCode: "throw new Error('smoke test failure');" },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Boom', type: 'main', index: 0 }]] } },
-};
+const failingWorkflow = linearWorkflow('e2e smoke: failing Code node', [
+	{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+	{ name: 'Boom', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "throw new Error('smoke test failure');" } },
+]);
 
 describe(`n8n ${version} harness smoke test`, () => {
 	let n8n: N8nInstance;
@@ -121,23 +87,13 @@ describe(`n8n ${version} harness smoke test`, () => {
 			const [credentialId] = await n8n.importCredentials([
 				{ name: 'e2e header auth', type: 'httpHeaderAuth', data: { name: 'X-Api-Key', value: 'secret-123' } },
 			]);
-			const workflowId = await n8n.importWorkflow({
-				name: 'e2e smoke: HTTP Request with a credential',
-				nodes: [
+			const workflowId = await n8n.importWorkflow(
+				linearWorkflow('e2e smoke: HTTP Request with a credential', [
+					{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
 					{
-						id: '5b0c8a7e-0003-4000-8000-000000000001',
-						name: 'Start',
-						type: 'n8n-nodes-base.manualTrigger',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: {},
-					},
-					{
-						id: '5b0c8a7e-0003-4000-8000-000000000002',
 						name: 'HTTP Request',
 						type: 'n8n-nodes-base.httpRequest',
 						typeVersion: 4.2,
-						position: [220, 0],
 						parameters: {
 							url,
 							authentication: 'genericCredentialType',
@@ -146,9 +102,8 @@ describe(`n8n ${version} harness smoke test`, () => {
 						},
 						credentials: { httpHeaderAuth: { id: credentialId, name: 'e2e header auth' } },
 					},
-				],
-				connections: { Start: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
-			});
+				]),
+			);
 
 			const result = await n8n.execute(workflowId);
 

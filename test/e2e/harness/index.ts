@@ -3,4 +3,5 @@ export * from './n8nInstallation';
 export * from './n8nInstance';
 export * from './n8nServer';
 export * from './executionResult';
+export * from './linearWorkflow';
 export { freePort, waitFor, WaitAborted } from './processes';

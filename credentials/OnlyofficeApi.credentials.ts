@@ -11,7 +11,8 @@ import type {
 
 import { normalizePortalUrl, sessionOwner } from './portalUrl';
 
-const CHECK_URL = 'Check the Portal URL: it is the address you open ONLYOFFICE at, e.g. https://portal.example.com.';
+const CHECK_URL =
+	'Check the Portal URL: it is the address you open ONLYOFFICE at, e.g. https://portal.example.com.';
 
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -41,7 +42,8 @@ export class OnlyofficeApi implements ICredentialType {
 				{
 					name: 'API Token',
 					value: 'apiToken',
-					description: 'A token from ONLYOFFICE; the only choice for accounts with two-factor login',
+					description:
+						'A token from ONLYOFFICE; the only choice for accounts with two-factor login',
 				},
 				{
 					name: 'E-Mail and Password',
@@ -158,7 +160,9 @@ export class OnlyofficeApi implements ICredentialType {
 	};
 }
 
-const credentialTestRules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+const credentialTestRules: Array<
+	IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody
+> = [
 	{
 		type: 'responseCode',
 		properties: {
@@ -199,7 +203,10 @@ const credentialTestRules: Array<IAuthenticateRuleResponseCode | IAuthenticateRu
 ];
 
 /** The token to send, or none: a session token obtained for another portal or account, or expired, is never sent (the 401 that follows makes n8n log in again). */
-function tokenFor(credentials: ICredentialDataDecryptedObject, portalUrl: string): string | undefined {
+function tokenFor(
+	credentials: ICredentialDataDecryptedObject,
+	portalUrl: string,
+): string | undefined {
 	if (credentials.authMethod !== 'emailPassword') {
 		return typeof credentials.apiToken === 'string' ? credentials.apiToken.trim() : undefined;
 	}
@@ -216,12 +223,18 @@ function readLoginAnswer(
 	body: unknown,
 	portalUrl: string,
 ): { token: string; expires: string } {
-	const envelope = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+	const envelope =
+		typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 	const answer = (envelope.response ?? {}) as Record<string, unknown>;
-	const serverMessage = String((envelope.error as Record<string, unknown> | undefined)?.message ?? '');
+	const serverMessage = String(
+		(envelope.error as Record<string, unknown> | undefined)?.message ?? '',
+	);
 	if (statusCode === 201 || statusCode === 200) {
 		if (typeof answer.token === 'string' && answer.token !== '') {
-			return { token: answer.token, expires: typeof answer.expires === 'string' ? answer.expires : '' };
+			return {
+				token: answer.token,
+				expires: typeof answer.expires === 'string' ? answer.expires : '',
+			};
 		}
 		if (answer.tfa === true || answer.sms === true) {
 			throw new Error(

@@ -5,12 +5,16 @@
 export function normalizePortalUrl(raw: unknown): string {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	if (text === '') {
-		throw new Error('The ONLYOFFICE portal URL is empty. Enter your portal address, e.g. https://portal.example.com');
+		throw new Error(
+			'The ONLYOFFICE portal URL is empty. Enter your portal address, e.g. https://portal.example.com',
+		);
 	}
 	if (!URL.canParse(text)) {
 		// A password typed into the URL (user:password@host) must not be echoed back.
 		const shown = text.replace(/\/\/[^/]*@/, '//…@');
-		throw new Error(`"${shown}" is not a valid portal URL. Enter the full address, e.g. https://portal.example.com`);
+		throw new Error(
+			`"${shown}" is not a valid portal URL. Enter the full address, e.g. https://portal.example.com`,
+		);
 	}
 	const url = new URL(text);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -31,7 +31,16 @@ const BATCH_SIZE = 500;
 const TARGETS = { maxMs100k: 10_000, maxGrowth: 12, minHttpRequestRatio: 50, maxLimitRatio: 1.5 };
 
 function parseArgs(argv) {
-	const args = { rounds: 9, httpRounds: 3, inProcessRuns: 3, skipInProcess: false, skipN8n: false, dist: undefined, profile: false, n8nEnv: {} };
+	const args = {
+		rounds: 9,
+		httpRounds: 3,
+		inProcessRuns: 3,
+		skipInProcess: false,
+		skipN8n: false,
+		dist: undefined,
+		profile: false,
+		n8nEnv: {},
+	};
 	for (const arg of argv) {
 		const [key, ...rest] = arg.replace(/^--/, '').split('=');
 		const value = rest.join('=');
@@ -42,7 +51,8 @@ function parseArgs(argv) {
 		else if (key === 'skip-n8n') args.skipN8n = true;
 		else if (key === 'dist') args.dist = path.resolve(value);
 		else if (key === 'profile') args.profile = true;
-		else if (key === 'n8n-env' && value.includes('=')) args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
+		else if (key === 'n8n-env' && value.includes('='))
+			args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
 		else throw new Error(`unknown option ${arg} (see the top of scripts/bench.js)`);
 	}
 	return args;
@@ -52,18 +62,36 @@ const log = (line = '') => process.stdout.write(`${line}\n`);
 
 /** One in-process run in a fresh process; with profileFile, under --cpu-prof, summarised over the timed window. */
 function inProcessRun(items, profileFile) {
-	const profiling = profileFile ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(profileFile)}`, `--cpu-prof-name=${path.basename(profileFile)}`] : [];
+	const profiling = profileFile
+		? [
+				'--cpu-prof',
+				`--cpu-prof-dir=${path.dirname(profileFile)}`,
+				`--cpu-prof-name=${path.basename(profileFile)}`,
+			]
+		: [];
 	return new Promise((resolve, reject) => {
 		execFile(
 			process.execPath,
-			['--expose-gc', ...profiling, path.join(__dirname, 'bench', 'inProcess.js'), String(items), String(BATCH_SIZE)],
+			[
+				'--expose-gc',
+				...profiling,
+				path.join(__dirname, 'bench', 'inProcess.js'),
+				String(items),
+				String(BATCH_SIZE),
+			],
 			{ cwd: REPO_ROOT, maxBuffer: 16 * 2 ** 20, timeout: 600_000 },
 			(error, stdout, stderr) => {
-				if (error) return reject(new Error(`in-process run with ${items} items failed: ${error.message}\n${stderr}`));
+				if (error)
+					return reject(
+						new Error(`in-process run with ${items} items failed: ${error.message}\n${stderr}`),
+					);
 				const result = JSON.parse(stdout.trim().split('\n').pop());
 				if (profileFile) {
 					result.profile = path.relative(REPO_ROOT, profileFile);
-					result.profileSummary = summarise(profileFile, 20, { url: 'inProcess.js#timedRun', ms: result.wallMs });
+					result.profileSummary = summarise(profileFile, 20, {
+						url: 'inProcess.js#timedRun',
+						ms: result.wallMs,
+					});
 				}
 				resolve(result);
 			},
@@ -76,7 +104,10 @@ async function benchInProcess(runsPerSize, profileDir) {
 	// Sizes interleaved run by run, so a busy spell on the machine does not land on one size only.
 	for (let run = 1; run <= runsPerSize; run++) {
 		for (const size of SIZES) {
-			const result = await inProcessRun(size, profileDir && path.join(profileDir, `in-process-${size}-run${run}.cpuprofile`));
+			const result = await inProcessRun(
+				size,
+				profileDir && path.join(profileDir, `in-process-${size}-run${run}.cpuprofile`),
+			);
 			runs[size].push(result);
 			log(
 				`  run ${run}/${runsPerSize}: ${size.toLocaleString('en')} items → ${result.uniqueIds.toLocaleString('en')} unique IDs, ` +
@@ -88,7 +119,11 @@ async function benchInProcess(runsPerSize, profileDir) {
 		const r = runs[size];
 		const first = r[0];
 		const requestsHold = r.every(
-			(x) => x.putRequests === x.expectedRequests && x.requests === x.putRequests && x.check.outputItems === x.uniqueIds && x.check.leftOnPortal === 0,
+			(x) =>
+				x.putRequests === x.expectedRequests &&
+				x.requests === x.putRequests &&
+				x.check.outputItems === x.uniqueIds &&
+				x.check.leftOnPortal === 0,
 		);
 		return {
 			items: size,
@@ -125,13 +160,18 @@ async function benchInProcess(runsPerSize, profileDir) {
 /** The benchmark's tables: figures right-aligned so they line up. */
 const table = (rows, columns) => textTable(rows, columns, { figuresRight: true });
 
-const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n, digits = 0) =>
+	n === undefined || Number.isNaN(n)
+		? '–'
+		: n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function machineInfo() {
 	const cpus = os.cpus();
 	let n8nNodeVersion;
 	try {
-		n8nNodeVersion = require('node:child_process').execFileSync(n8nInstallation().nodeBin, ['--version'], { encoding: 'utf8' }).trim();
+		n8nNodeVersion = require('node:child_process')
+			.execFileSync(n8nInstallation().nodeBin, ['--version'], { encoding: 'utf8' })
+			.trim();
 	} catch {
 		n8nNodeVersion = undefined;
 	}
@@ -156,7 +196,11 @@ function targetRows(inProcess, realN8n) {
 			value: inProcess.sizes.map((s) => `${s.requests}/${s.expectedRequests}`).join(', '),
 			met: inProcess.sizes.every((s) => s.requestsHold),
 		});
-		rows.push({ target: '100k items in-process < 10 s', value: `${fmt(s100k.medianWallMs / 1000, 2)} s`, met: s100k.medianWallMs < TARGETS.maxMs100k });
+		rows.push({
+			target: '100k items in-process < 10 s',
+			value: `${fmt(s100k.medianWallMs / 1000, 2)} s`,
+			met: s100k.medianWallMs < TARGETS.maxMs100k,
+		});
 		rows.push({
 			target: 'growth 100k ÷ 10k ≤ 12 (wall time)',
 			value: `${fmt(inProcess.growth100kOver10k.wall, 1)} (CPU ${fmt(inProcess.growth100kOver10k.cpu, 1)}, IDs ${fmt(inProcess.growth100kOver10k.uniqueIds, 1)})`,
@@ -168,14 +212,23 @@ function targetRows(inProcess, realN8n) {
 		rows.push({
 			target: 'requests = ceil(5000 ÷ 500) = 10, real n8n',
 			value: nodeRuns.map((r) => r.requestsOfMethod).join(', '),
-			met: nodeRuns.every((r) => r.requests === realN8n.expectedNodeRequests && r.outputItems === realN8n.opportunities && r.leftOnPortal === 0),
+			met: nodeRuns.every(
+				(r) =>
+					r.requests === realN8n.expectedNodeRequests &&
+					r.outputItems === realN8n.opportunities &&
+					r.leftOnPortal === 0,
+			),
 		});
 		rows.push({
 			target: 'real n8n: HTTP Request ÷ this node ≥ 50',
 			value: fmt(realN8n.httpRequestRatio, 1),
 			met: realN8n.httpRequestRatio >= TARGETS.minHttpRequestRatio,
 		});
-		rows.push({ target: 'real n8n: this node ÷ limit ≤ 1.5', value: fmt(realN8n.limitRatio, 2), met: realN8n.limitRatio <= TARGETS.maxLimitRatio });
+		rows.push({
+			target: 'real n8n: this node ÷ limit ≤ 1.5',
+			value: fmt(realN8n.limitRatio, 2),
+			met: realN8n.limitRatio <= TARGETS.maxLimitRatio,
+		});
 	}
 	return rows;
 }
@@ -187,30 +240,50 @@ async function main() {
 	if (!args.skipN8n && !args.dist && !fs.existsSync(path.join(REPO_ROOT, 'dist'))) {
 		throw new Error('dist/ is missing: run `npm run bench` (it builds first) or `npm run build`');
 	}
-	log(`ONLYOFFICE Delete Opportunities benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; load average ${machine.loadAverageAtStart.join(' / ')}`);
+	log(
+		`ONLYOFFICE Delete Opportunities benchmark — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}; load average ${machine.loadAverageAtStart.join(' / ')}`,
+	);
 
 	let inProcess;
 	if (!args.skipInProcess) {
-		log(`\n▶ In-process (runNode, the node's own code with a thin context), ${args.inProcessRuns} run(s) per size, each in a fresh process`);
-		const profileDir = args.profile ? path.join(RESULTS_DIR, `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`) : undefined;
+		log(
+			`\n▶ In-process (runNode, the node's own code with a thin context), ${args.inProcessRuns} run(s) per size, each in a fresh process`,
+		);
+		const profileDir = args.profile
+			? path.join(RESULTS_DIR, `profiles-${new Date(started).toISOString().replace(/[:.]/g, '-')}`)
+			: undefined;
 		inProcess = await benchInProcess(args.inProcessRuns, profileDir);
 	}
 	let realN8n;
 	if (!args.skipN8n) {
-		log(`\n▶ Real n8n ${machine.n8n}: 5,000 opportunities, fresh portal per run; ${args.rounds} rounds (HTTP Request: ${args.httpRounds})`);
-		realN8n = await benchRealN8n({ rounds: args.rounds, httpRounds: Math.min(args.httpRounds, args.rounds), log, distDir: args.dist, n8nEnv: args.n8nEnv });
+		log(
+			`\n▶ Real n8n ${machine.n8n}: 5,000 opportunities, fresh portal per run; ${args.rounds} rounds (HTTP Request: ${args.httpRounds})`,
+		);
+		realN8n = await benchRealN8n({
+			rounds: args.rounds,
+			httpRounds: Math.min(args.httpRounds, args.rounds),
+			log,
+			distDir: args.dist,
+			n8nEnv: args.n8nEnv,
+		});
 	}
 	machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 	const durationMs = Date.now() - started;
 
 	log('\n══ Results ══');
 	if (inProcess) {
-		log(`\nIn-process, Node ${inProcess.node}, batch size ${BATCH_SIZE}, medians of ${inProcess.runsPerSize} runs (wall time includes the stand-in portal, same process):\n`);
+		log(
+			`\nIn-process, Node ${inProcess.node}, batch size ${BATCH_SIZE}, medians of ${inProcess.runsPerSize} runs (wall time includes the stand-in portal, same process):\n`,
+		);
 		log(
 			table(inProcess.sizes, [
 				['Items', (s) => fmt(s.items)],
 				['Unique IDs', (s) => fmt(s.uniqueIds)],
-				['Requests', (s) => `${s.requests} (expected ${s.expectedRequests}: ${s.requestsHold ? 'holds' : 'DOES NOT HOLD'})`],
+				[
+					'Requests',
+					(s) =>
+						`${s.requests} (expected ${s.expectedRequests}: ${s.requestsHold ? 'holds' : 'DOES NOT HOLD'})`,
+				],
 				['Wall ms', (s) => fmt(s.medianWallMs)],
 				['CPU ms', (s) => fmt(s.medianCpuMs)],
 				['Peak heap +MB', (s) => fmt(s.medianHeapGrowthMB)],
@@ -218,34 +291,73 @@ async function main() {
 			]),
 		);
 		const g = inProcess.growth100kOver10k;
-		log(`\nGrowth 100k ÷ 10k: wall ${fmt(g.wall, 1)}×, CPU ${fmt(g.cpu, 1)}×, heap ${fmt(g.heap, 1)}× (unique IDs ${fmt(g.uniqueIds, 2)}×)`);
-		if (args.profile) log(`\nWhere the 100,000-item run's time went (--profile):\n${inProcess.runs[100_000][0].profileSummary}`);
+		log(
+			`\nGrowth 100k ÷ 10k: wall ${fmt(g.wall, 1)}×, CPU ${fmt(g.cpu, 1)}×, heap ${fmt(g.heap, 1)}× (unique IDs ${fmt(g.uniqueIds, 2)}×)`,
+		);
+		if (args.profile)
+			log(
+				`\nWhere the 100,000-item run's time went (--profile):\n${inProcess.runs[100_000][0].profileSummary}`,
+			);
 	}
 	if (realN8n) {
 		const m = realN8n.medians;
 		const rows = [
-			{ name: 'This node (default batch size 500)', runs: realN8n.runs.node, median: m.node, requests: realN8n.runs.node[0]?.requestsOfMethod, source: "n8n's executionTime" },
+			{
+				name: 'This node (default batch size 500)',
+				runs: realN8n.runs.node,
+				median: m.node,
+				requests: realN8n.runs.node[0]?.requestsOfMethod,
+				source: "n8n's executionTime",
+			},
 			...(realN8n.runs.http.length > 0
-				? [{ name: 'HTTP Request, one DELETE per item', runs: realN8n.runs.http, median: m.http, requests: realN8n.runs.http[0]?.requestsOfMethod, source: "n8n's executionTime" }]
+				? [
+						{
+							name: 'HTTP Request, one DELETE per item',
+							runs: realN8n.runs.http,
+							median: m.http,
+							requests: realN8n.runs.http[0]?.requestsOfMethod,
+							source: "n8n's executionTime",
+						},
+					]
 				: []),
-			{ name: 'Limit: bare script, 500-ID PUTs, keep-alive', runs: realN8n.runs.limit, median: m.limit, requests: realN8n.runs.limit[0]?.requests, source: 'around the requests' },
+			{
+				name: 'Limit: bare script, 500-ID PUTs, keep-alive',
+				runs: realN8n.runs.limit,
+				median: m.limit,
+				requests: realN8n.runs.limit[0]?.requests,
+				source: 'around the requests',
+			},
 		];
-		log(`\nReal n8n ${realN8n.n8nVersion} (Node ${machine.n8nNode}), 5,000 opportunities, fresh portal data per run:\n`);
+		log(
+			`\nReal n8n ${realN8n.n8nVersion} (Node ${machine.n8nNode}), 5,000 opportunities, fresh portal data per run:\n`,
+		);
 		log(
 			table(rows, [
 				['Variant', (r) => r.name],
 				['Runs', (r) => r.runs.length],
 				['Median ms', (r) => fmt(r.median, r.median < 100 ? 1 : 0)],
-				['Min–max ms', (r) => `${fmt(Math.min(...r.runs.map((x) => x.ms)))}–${fmt(Math.max(...r.runs.map((x) => x.ms)))}`],
+				[
+					'Min–max ms',
+					(r) =>
+						`${fmt(Math.min(...r.runs.map((x) => x.ms)))}–${fmt(Math.max(...r.runs.map((x) => x.ms)))}`,
+				],
 				['Requests', (r) => fmt(r.requests)],
 				['Timed by', (r) => r.source],
 			]),
 		);
-		log(`\nHTTP Request ÷ this node: ${fmt(realN8n.httpRequestRatio, 1)}×    this node ÷ limit: ${fmt(realN8n.limitRatio, 2)}×`);
+		log(
+			`\nHTTP Request ÷ this node: ${fmt(realN8n.httpRequestRatio, 1)}×    this node ÷ limit: ${fmt(realN8n.limitRatio, 2)}×`,
+		);
 	}
 	const targets = targetRows(inProcess, realN8n);
 	log('\nTargets (a benchmark: a miss is reported, not failed):\n');
-	log(table(targets, [['Target', (t) => t.target], ['Measured', (t) => t.value], ['', (t) => (t.met ? 'met' : 'MISSED')]]));
+	log(
+		table(targets, [
+			['Target', (t) => t.target],
+			['Measured', (t) => t.value],
+			['', (t) => (t.met ? 'met' : 'MISSED')],
+		]),
+	);
 	log(
 		`\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, ${machine.platform}; load average ${machine.loadAverageAtStart.join(' / ')} at start, ${machine.loadAverageAtEnd.join(' / ')} at end`,
 	);
@@ -266,7 +378,9 @@ async function main() {
 		realN8n: realN8n ?? null,
 	};
 	fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-	log(`\nWrote ${path.relative(REPO_ROOT, file)}; the benchmark took ${fmt(durationMs / 1000, 0)} s.`);
+	log(
+		`\nWrote ${path.relative(REPO_ROOT, file)}; the benchmark took ${fmt(durationMs / 1000, 0)} s.`,
+	);
 }
 
 main().catch((error) => {

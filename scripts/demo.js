@@ -15,7 +15,9 @@ async function main() {
 			throw new Error(`The workflow failed: ${error?.message ?? result.stderr.slice(-2000)}`);
 		}
 		const deleted = n8n.outputItems(result.execution, DELETE_NODE).map((item) => item.json);
-		console.log(`\nONLYOFFICE Delete Opportunities output ${deleted.length} deleted opportunities:\n`);
+		console.log(
+			`\nONLYOFFICE Delete Opportunities output ${deleted.length} deleted opportunities:\n`,
+		);
 		console.log(
 			textTable(deleted, [
 				['ID', (d) => d.id],
@@ -27,7 +29,9 @@ async function main() {
 		);
 		const after = portal.opportunityIds().length;
 		const puts = portal.requests.filter((request) => request.method === 'PUT').length;
-		console.log(`\nThe portal held ${before} opportunities and now holds ${after}; the node sent ${puts} delete request(s).`);
+		console.log(
+			`\nThe portal held ${before} opportunities and now holds ${after}; the node sent ${puts} delete request(s).`,
+		);
 	} finally {
 		await n8n.cleanup();
 		await portal.stop();

@@ -23,9 +23,12 @@ async function shoot(editor, name) {
 	await editor.dismissToasts();
 	// No hover or focus effects (a parameter's Fixed/Expression toolbar fades out over 250 ms once the pointer
 	// leaves it): blur, move the pointer away, then wait for the page's finite CSS transitions to finish.
-	await editor.page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+	await editor.page.evaluate(
+		'document.activeElement && document.activeElement.blur && document.activeElement.blur()',
+	);
 	await editor.page.mouse.move(1, 1);
-	await editor.page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => resolve(Promise.all(
+	await editor.page
+		.evaluate(`new Promise((resolve) => requestAnimationFrame(() => resolve(Promise.all(
 		document.getAnimations()
 			.filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
 			.map((animation) => animation.finished.catch(() => undefined))))))`);
@@ -37,7 +40,7 @@ async function shoot(editor, name) {
 /** Drags the NDV's middle panel to the left (as a user would), so the output table has room. */
 async function widenOutputPanel(editor, by = 300) {
 	const before = (await editor.outputPanel.boundingBox()).width;
-	const handle = (await editor.ndv.getByTestId('panel-drag-button').boundingBox());
+	const handle = await editor.ndv.getByTestId('panel-drag-button').boundingBox();
 	const x = handle.x + handle.width / 2;
 	const y = handle.y + handle.height / 2;
 	await editor.page.mouse.move(x, y);
@@ -45,10 +48,14 @@ async function widenOutputPanel(editor, by = 300) {
 	await editor.page.mouse.move(x - by / 2, y, { steps: 5 });
 	await editor.page.mouse.move(x - by, y, { steps: 5 });
 	await editor.page.mouse.up();
-	await waitFor('the output panel to widen', async () => {
-		const width = (await editor.outputPanel.boundingBox()).width;
-		return width > before + by / 2 ? width : undefined;
-	}, { timeoutMs: 10_000 });
+	await waitFor(
+		'the output panel to widen',
+		async () => {
+			const width = (await editor.outputPanel.boundingBox()).width;
+			return width > before + by / 2 ? width : undefined;
+		},
+		{ timeoutMs: 10_000 },
+	);
 }
 
 async function lightTheme(env) {
@@ -91,7 +98,10 @@ async function lightTheme(env) {
 		await editor.closeNdv();
 		await editor.executeWorkflow();
 		await editor.openNode(NODE);
-		await editor.outputPanel.getByTestId('ndv-items-count').getByText('3 items').waitFor({ timeout: 120_000 });
+		await editor.outputPanel
+			.getByTestId('ndv-items-count')
+			.getByText('3 items')
+			.waitFor({ timeout: 120_000 });
 		const deleted = env.portal.deletedIds().join(', ');
 		if (deleted !== IDS) throw new Error(`the portal deleted [${deleted}], expected [${IDS}]`);
 		await editor.outputPanel.locator('table').first().waitFor();
@@ -122,13 +132,20 @@ async function main() {
 	const started = Date.now();
 	// A fixed portal port (PORTAL_PORT, default 8765 as for `npm start`), so the Portal URL in the pictures
 	// stays the same from run to run.
-	const env = await startUiEnvironment({ log, portalPort: Number(process.env.PORTAL_PORT ?? 8765) });
+	const env = await startUiEnvironment({
+		log,
+		portalPort: Number(process.env.PORTAL_PORT ?? 8765),
+	});
 	try {
 		await lightTheme(env);
 		await darkTheme(env);
-		console.log(`\nScreenshots in ${path.relative(process.cwd(), OUT_DIR)} (${Math.round((Date.now() - started) / 1000)} s).`);
+		console.log(
+			`\nScreenshots in ${path.relative(process.cwd(), OUT_DIR)} (${Math.round((Date.now() - started) / 1000)} s).`,
+		);
 		if (process.env.KEEP_OPEN) {
-			console.log(`n8n stays up on ${env.server.baseUrl} (${env.server.owner.email} / ${env.server.owner.password}); Ctrl+C stops it.`);
+			console.log(
+				`n8n stays up on ${env.server.baseUrl} (${env.server.owner.email} / ${env.server.owner.password}); Ctrl+C stops it.`,
+			);
 			await new Promise((resolve) => {
 				process.once('SIGINT', resolve);
 				process.once('SIGTERM', resolve);

@@ -14,7 +14,14 @@ import { lookUpOpportunities } from './lookUpOpportunities';
 import { InvalidOpportunityIdError, parseOpportunityIds } from './parseOpportunityIds';
 import type { DeletionPlan, RequestedIds } from './planDeletion';
 import { itemsNaming, planDeletion } from './planDeletion';
-import { describeOutcomes, formatIds, outputFor, pairedTo, simplifyOpportunity, toItem } from './shapeOutput';
+import {
+	describeOutcomes,
+	formatIds,
+	outputFor,
+	pairedTo,
+	simplifyOpportunity,
+	toItem,
+} from './shapeOutput';
 import type { PortalFailure } from './transport';
 
 interface Options {
@@ -44,7 +51,8 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["options"]["dryRun"] ? "Dry Run: Nothing Deleted" : "Delete Permanently" }}',
+		subtitle:
+			'={{ $parameter["options"]["dryRun"] ? "Dry Run: Nothing Deleted" : "Delete Permanently" }}',
 		description:
 			'Permanently delete ONLYOFFICE CRM opportunities (deals) by ID, and output each deleted opportunity. A delete cannot be undone.',
 		defaults: { name: 'ONLYOFFICE Delete Opportunities' },
@@ -115,12 +123,14 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 							{
 								name: 'Ignore',
 								value: 'ignore',
-								description: 'Output nothing for them; a schedule that repeats a delete keeps working',
+								description:
+									'Output nothing for them; a schedule that repeats a delete keeps working',
 							},
 							{
 								name: 'Output an Item',
 								value: 'output',
-								description: 'Output an item with the ID, "deleted": false and a reason for each, linked to its input items',
+								description:
+									'Output an item with the ID, "deleted": false and a reason for each, linked to its input items',
 							},
 							{
 								name: 'Fail',
@@ -142,7 +152,8 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 						name: 'skipItemsWithoutId',
 						type: 'boolean',
 						default: false,
-						description: "Whether to skip items whose 'Opportunity IDs' are empty instead of stopping with an error",
+						description:
+							"Whether to skip items whose 'Opportunity IDs' are empty instead of stopping with an error",
 					},
 					{
 						displayName: 'Timeout',
@@ -159,11 +170,17 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const options = { ...DEFAULT_OPTIONS, ...(this.getNodeParameter('options', 0, {}) as Partial<Options>) };
+		const options = {
+			...DEFAULT_OPTIONS,
+			...(this.getNodeParameter('options', 0, {}) as Partial<Options>),
+		};
 		const { requests, errorItems } = readRequestedIds.call(this, options.skipItemsWithoutId);
 		const plan = planDeletion(requests);
 		if (plan.ids.length === 0) {
-			this.addExecutionHints({ message: 'No opportunity IDs reached this node, so nothing was deleted.', location: 'outputPane' });
+			this.addExecutionHints({
+				message: 'No opportunity IDs reached this node, so nothing was deleted.',
+				location: 'outputPane',
+			});
 			return [errorItems];
 		}
 		if (options.deleteLimit > 0 && plan.ids.length > options.deleteLimit) {
@@ -204,7 +221,9 @@ function readRequestedIds(
 			if (ids.length > 0) requests.push({ itemIndex, ids });
 		} catch (error) {
 			const nodeError =
-				error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+				error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			if (!this.continueOnFail()) throw nodeError;
 			errorItems.push(errorItem(nodeError, [itemIndex]));
 		}
@@ -220,44 +239,79 @@ function readRequestedIds(
 function plainJsonField(raw: unknown): string | undefined {
 	if (raw === undefined) return 'id';
 	if (typeof raw !== 'string') return undefined;
-	const match = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([\w$ -]+)\2\s*\])\s*\}\}$/.exec(raw);
+	const match = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([\w$ -]+)\2\s*\])\s*\}\}$/.exec(
+		raw,
+	);
 	return match ? (match[1] ?? match[3]) : undefined;
 }
 
-function readItemIds(this: IExecuteFunctions, itemIndex: number, value: unknown, skipItemsWithoutId: boolean): number[] {
+function readItemIds(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	skipItemsWithoutId: boolean,
+): number[] {
 	// Without Continue On Fail the node stops before any request; with it, only this item is left out.
 	const consequence = this.continueOnFail() ? 'This item was skipped.' : 'Nothing was deleted.';
 	let ids: number[];
 	try {
 		ids = parseOpportunityIds(value);
 	} catch (error) {
-		if (!(error instanceof InvalidOpportunityIdError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${error.message}. ${consequence}`, {
-			itemIndex,
-			description: error.hint,
-		});
+		if (!(error instanceof InvalidOpportunityIdError))
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: ${error.message}. ${consequence}`,
+			{
+				itemIndex,
+				description: error.hint,
+			},
+		);
 	}
 	if (ids.length === 0 && !skipItemsWithoutId) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no opportunity ID. ${consequence}`, {
-			itemIndex,
-			description:
-				'Check the Opportunity IDs field (by default it reads the item’s "id" field), or turn on Skip Items Without ID in the Options.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex} has no opportunity ID. ${consequence}`,
+			{
+				itemIndex,
+				description:
+					'Check the Opportunity IDs field (by default it reads the item’s "id" field), or turn on Skip Items Without ID in the Options.',
+			},
+		);
 	}
 	return ids;
 }
 
-async function deleteAll(this: IExecuteFunctions, plan: DeletionPlan, options: Options): Promise<INodeExecutionData[]> {
-	const report = await deleteInChunks.call(this, plan.ids, options.batchSize, { timeout: options.timeout });
+async function deleteAll(
+	this: IExecuteFunctions,
+	plan: DeletionPlan,
+	options: Options,
+): Promise<INodeExecutionData[]> {
+	const report = await deleteInChunks.call(this, plan.ids, options.batchSize, {
+		timeout: options.timeout,
+	});
 	const items: INodeExecutionData[] = [];
 	for (const id of plan.ids) {
 		const outcome = report.outcomes.get(id);
-		const json = outcome && outputFor(id, outcome, { simplify: options.simplify, outputNotDeleted: options.notDeleted === 'output' });
+		const json =
+			outcome &&
+			outputFor(id, outcome, {
+				simplify: options.simplify,
+				outputNotDeleted: options.notDeleted === 'output',
+			});
 		if (json) items.push(toItem(json, plan.requesters.get(id) ?? []));
 	}
 	addDeletionHints.call(this, report);
 	if (report.failure) {
-		return [...items, ...failItems.call(this, failureError.call(this, report, report.failure, plan), plan, failedIds(report))];
+		return [
+			...items,
+			...failItems.call(
+				this,
+				failureError.call(this, report, report.failure, plan),
+				plan,
+				failedIds(report),
+			),
+		];
 	}
 	const notDeleted = plan.ids.filter((id) => report.outcomes.get(id)?.status === 'notDeleted');
 	if (options.notDeleted === 'fail' && notDeleted.length > 0) {
@@ -274,15 +328,23 @@ async function deleteAll(this: IExecuteFunctions, plan: DeletionPlan, options: O
 	return items;
 }
 
-async function dryRun(this: IExecuteFunctions, plan: DeletionPlan, options: Options): Promise<INodeExecutionData[]> {
+async function dryRun(
+	this: IExecuteFunctions,
+	plan: DeletionPlan,
+	options: Options,
+): Promise<INodeExecutionData[]> {
 	const report = await lookUpOpportunities.call(this, plan.ids, { timeout: options.timeout });
 	if (report.failure) {
-		const error = new NodeApiError(this.getNode(), { message: report.failure.message } as JsonObject, {
-			message: `${report.failure.message}. Dry run: nothing was deleted.`,
-			description: report.failure.hint,
-			httpCode: report.failure.httpCode,
-			itemIndex: plan.requesters.get(plan.ids[0])?.[0],
-		});
+		const error = new NodeApiError(
+			this.getNode(),
+			{ message: report.failure.message } as JsonObject,
+			{
+				message: `${report.failure.message}. Dry run: nothing was deleted.`,
+				description: report.failure.hint,
+				httpCode: report.failure.httpCode,
+				itemIndex: plan.requesters.get(plan.ids[0])?.[0],
+			},
+		);
 		return failItems.call(this, error, plan, plan.ids);
 	}
 	const items: INodeExecutionData[] = [];
@@ -291,10 +353,18 @@ async function dryRun(this: IExecuteFunctions, plan: DeletionPlan, options: Opti
 		const outcome = report.outcomes.get(id);
 		const requesters = plan.requesters.get(id) ?? [];
 		if (outcome?.status === 'wouldDelete') {
-			items.push(toItem(options.simplify ? simplifyOpportunity(outcome.record) : outcome.record, requesters));
+			items.push(
+				toItem(options.simplify ? simplifyOpportunity(outcome.record) : outcome.record, requesters),
+			);
 		} else if (outcome) {
 			wouldNotDelete.push(id);
-			if (options.notDeleted === 'output') items.push(toItem({ id, deleted: false, reason: `would not be deleted: ${outcome.reason}` }, requesters));
+			if (options.notDeleted === 'output')
+				items.push(
+					toItem(
+						{ id, deleted: false, reason: `would not be deleted: ${outcome.reason}` },
+						requesters,
+					),
+				);
 		}
 	}
 	this.addExecutionHints({
@@ -307,7 +377,8 @@ async function dryRun(this: IExecuteFunctions, plan: DeletionPlan, options: Opti
 			`Dry run: ${wouldNotDelete.length} of the ${plan.ids.length} opportunities would not be deleted: ${formatIds(wouldNotDelete)}`,
 			{
 				itemIndex: itemsNaming(plan, wouldNotDelete)[0],
-				description: 'They do not exist, or this user may not delete them. To let such IDs pass, set IDs Not Deleted to Ignore or Output an Item.',
+				description:
+					'They do not exist, or this user may not delete them. To let such IDs pass, set IDs Not Deleted to Ignore or Output an Item.',
 			},
 		);
 		return [...items, ...failItems.call(this, error, plan, wouldNotDelete)];
@@ -339,13 +410,21 @@ function addDeletionHints(this: IExecuteFunctions, report: DeletionReport) {
 
 function failedIds(report: DeletionReport): number[] {
 	const ids: number[] = [];
-	for (const [id, outcome] of report.outcomes) if (outcome.status === 'failed' || outcome.status === 'notAttempted') ids.push(id);
+	for (const [id, outcome] of report.outcomes)
+		if (outcome.status === 'failed' || outcome.status === 'notAttempted') ids.push(id);
 	return ids;
 }
 
 /** The error for a run stopped part-way: says what failed, how many were already deleted, and lists every ID's fate. */
-function failureError(this: IExecuteFunctions, report: DeletionReport, failure: PortalFailure, plan: DeletionPlan) {
-	const deleted = plan.ids.filter((id) => ['deleted', 'deletedWithoutRecord'].includes(report.outcomes.get(id)?.status ?? ''));
+function failureError(
+	this: IExecuteFunctions,
+	report: DeletionReport,
+	failure: PortalFailure,
+	plan: DeletionPlan,
+) {
+	const deleted = plan.ids.filter((id) =>
+		['deleted', 'deletedWithoutRecord'].includes(report.outcomes.get(id)?.status ?? ''),
+	);
 	const progress =
 		deleted.length > 0
 			? `${deleted.length} of ${plan.ids.length} opportunities were deleted before this; see the details for which`
@@ -376,7 +455,10 @@ function failItems(
  * (n8n 1.x and 2.x alike): `error` says what went wrong, `message` lists what was and was not deleted and
  * what to do. The item's `error` field stays unset: n8n would then keep only the first line.
  */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndexes: number[]): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndexes: number[],
+): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.message = error.description;
 	return { json, pairedItem: pairedTo(itemIndexes) };

@@ -46,14 +46,26 @@ export async function deleteInChunks(
 			);
 			records = deletedRecords(answer.envelope.response);
 		} catch (error) {
-			if (!(error instanceof PortalFailure)) throw new NodeApiError(this.getNode(), error as JsonObject);
+			if (!(error instanceof PortalFailure))
+				throw new NodeApiError(this.getNode(), error as JsonObject);
 			for (const id of chunk) outcomes.set(id, { status: 'failed', failure: error });
-			for (const id of ids.slice(offset + chunk.length)) outcomes.set(id, { status: 'notAttempted' });
+			for (const id of ids.slice(offset + chunk.length))
+				outcomes.set(id, { status: 'notAttempted' });
 			return { outcomes, failure: error, requests };
 		}
-		const returned = recordChunk(chunk, records, answer.envelope.total, answer.interrupted, outcomes);
+		const returned = recordChunk(
+			chunk,
+			records,
+			answer.envelope.total,
+			answer.interrupted,
+			outcomes,
+		);
 		// A portal whose response cap is below our batch size would keep hiding records: stay under its cap.
-		if (returned < chunk.length && typeof answer.envelope.total === 'number' && answer.envelope.total > returned) {
+		if (
+			returned < chunk.length &&
+			typeof answer.envelope.total === 'number' &&
+			answer.envelope.total > returned
+		) {
 			chunkSize = Math.max(1, returned);
 		}
 		offset += chunk.length;
@@ -85,7 +97,8 @@ function recordChunk(
 	outcomes: Map<number, IdOutcome>,
 ): number {
 	const missing = chunk.filter((id) => !records.has(id));
-	const deletedButNotReturned = typeof total === 'number' ? total - (chunk.length - missing.length) : 0;
+	const deletedButNotReturned =
+		typeof total === 'number' ? total - (chunk.length - missing.length) : 0;
 	for (const id of chunk) {
 		const record = records.get(id);
 		if (record) outcomes.set(id, { status: 'deleted', record });
@@ -99,7 +112,10 @@ function recordChunk(
 				reason: `the portal deleted ${deletedButNotReturned} more opportunities of this request than it returned`,
 			});
 		} else if (interrupted) {
-			outcomes.set(id, { status: 'mayHaveBeenDeleted', reason: 'may have been deleted by the interrupted attempt' });
+			outcomes.set(id, {
+				status: 'mayHaveBeenDeleted',
+				reason: 'may have been deleted by the interrupted attempt',
+			});
 		} else {
 			outcomes.set(id, { status: 'notDeleted' });
 		}

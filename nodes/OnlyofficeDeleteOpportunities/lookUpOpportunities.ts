@@ -37,7 +37,8 @@ export async function lookUpOpportunities(
 			try {
 				outcomes.set(id, await lookUp.call(this, id, connection));
 			} catch (error) {
-				if (!(error instanceof PortalFailure)) throw new NodeApiError(this.getNode(), error as JsonObject);
+				if (!(error instanceof PortalFailure))
+					throw new NodeApiError(this.getNode(), error as JsonObject);
 				failure ??= error;
 			}
 		}
@@ -46,7 +47,11 @@ export async function lookUpOpportunities(
 	return { outcomes, failure, requests };
 }
 
-async function lookUp(this: IExecuteFunctions, id: number, connection: PortalConnection): Promise<LookUpOutcome> {
+async function lookUp(
+	this: IExecuteFunctions,
+	id: number,
+	connection: PortalConnection,
+): Promise<LookUpOutcome> {
 	const { envelope } = await callPortal.call(
 		this,
 		{ method: 'GET', path: `/api/2.0/crm/opportunity/${id}.json`, notFoundIsAnswer: true },
@@ -54,7 +59,10 @@ async function lookUp(this: IExecuteFunctions, id: number, connection: PortalCon
 	);
 	const record = envelope.response;
 	if (envelope.statusCode === 404 || typeof record !== 'object' || record === null) {
-		return { status: 'wouldNotDelete', reason: 'not found: it does not exist or this user may not see it' };
+		return {
+			status: 'wouldNotDelete',
+			reason: 'not found: it does not exist or this user may not see it',
+		};
 	}
 	if ((record as IDataObject).canEdit !== true) {
 		return { status: 'wouldNotDelete', reason: 'this user may see it but not delete it' };

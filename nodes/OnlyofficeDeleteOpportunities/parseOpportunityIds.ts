@@ -71,7 +71,11 @@ export function parseOpportunityIds(value: unknown): number[] {
 		case 'bigint':
 			return [checkBigInt(value, describe, fail)];
 		case 'string':
-			return parseText(value, (quoted, whole) => (whole ? quoted : `${quoted} (in ${preview(value)})`), fail);
+			return parseText(
+				value,
+				(quoted, whole) => (whole ? quoted : `${quoted} (in ${preview(value)})`),
+				fail,
+			);
 		case 'object':
 			if (Array.isArray(value)) return parseList(value, fail);
 			return fail(`${preview(value)} is not an opportunity ID (it is an object)`, HINT_OBJECT);
@@ -105,17 +109,22 @@ function parseList(list: unknown[], fail: Fail): number[] {
 			case 'string': {
 				const found = parseText(
 					entry,
-					(quoted, whole) => (whole ? describe(quoted) : `${quoted} (in ${preview(entry)}, ${at()})`),
+					(quoted, whole) =>
+						whole ? describe(quoted) : `${quoted} (in ${preview(entry)}, ${at()})`,
 					fail,
 				);
-				if (found.length > 1) fail(`${describe(preview(entry))} holds more than one ID`, HINT_SEVERAL);
+				if (found.length > 1)
+					fail(`${describe(preview(entry))} holds more than one ID`, HINT_SEVERAL);
 				if (found.length === 1) ids.push(found[0]);
 				break;
 			}
 			case 'object':
 				return Array.isArray(entry)
 					? fail(`${describe(preview(entry))} is a list inside the list`, HINT_NESTED)
-					: fail(`${describe(preview(entry))} is not an opportunity ID (it is an object)`, HINT_OBJECT);
+					: fail(
+							`${describe(preview(entry))} is not an opportunity ID (it is an object)`,
+							HINT_OBJECT,
+						);
 			default:
 				return fail(`${describe(preview(entry))} is not an opportunity ID`, HINT);
 		}
@@ -128,16 +137,23 @@ function checkNumber(value: number, describe: Describe, fail: Fail): number {
 	const subject = describe(preview(value));
 	if (Number.isNaN(value)) return fail(`${subject} is not an opportunity ID (not a number)`, HINT);
 	if (!Number.isFinite(value)) return fail(`${subject} is not an opportunity ID`, HINT);
-	if (!Number.isInteger(value)) return fail(`${subject} is not an opportunity ID (not a whole number)`, HINT);
+	if (!Number.isInteger(value))
+		return fail(`${subject} is not an opportunity ID (not a whole number)`, HINT);
 	if (value < 1) return fail(`${subject} is not an opportunity ID (IDs start at 1)`, HINT);
-	return fail(`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`, HINT_TOO_LARGE);
+	return fail(
+		`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`,
+		HINT_TOO_LARGE,
+	);
 }
 
 function checkBigInt(value: bigint, describe: Describe, fail: Fail): number {
 	if (value >= BigInt(1) && value <= BigInt(MAX_OPPORTUNITY_ID)) return Number(value);
 	const subject = describe(preview(value));
 	if (value < BigInt(1)) return fail(`${subject} is not an opportunity ID (IDs start at 1)`, HINT);
-	return fail(`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`, HINT_TOO_LARGE);
+	return fail(
+		`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`,
+		HINT_TOO_LARGE,
+	);
 }
 
 /** Splits a string at the separators and reads every non-empty piece as one ID; one pass, plus one more if a comma sits between digits. */
@@ -149,7 +165,13 @@ function parseText(text: string, describe: Describe, fail: Fail): number[] {
 	for (let i = 0; i <= length; i++) {
 		const code = i < length ? text.charCodeAt(i) : -1;
 		if (code !== -1 && !isSeparator(code)) continue;
-		if (code === COMMA && i > 0 && i + 1 < length && isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))) {
+		if (
+			code === COMMA &&
+			i > 0 &&
+			i + 1 < length &&
+			isDigit(text.charCodeAt(i - 1)) &&
+			isDigit(text.charCodeAt(i + 1))
+		) {
 			commaBetweenDigits = true;
 		}
 		let from = start;
@@ -178,16 +200,27 @@ function readId(text: string, from: number, to: number, describe: Describe, fail
 	if (significant > 0 && significant <= 10 && value <= MAX_OPPORTUNITY_ID) return value;
 	const subject = describe(quote(text, from, to), isWhole(text, from, to));
 	if (significant === 0) return fail(`${subject} is not an opportunity ID (IDs start at 1)`, HINT);
-	return fail(`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`, HINT_TOO_LARGE);
+	return fail(
+		`${subject} is too large for an opportunity ID (the largest is ${MAX_OPPORTUNITY_ID})`,
+		HINT_TOO_LARGE,
+	);
 }
 
 /** Explains why text[from, to), which is not all digits 0-9, is not an ID. */
-function rejectPiece(text: string, from: number, to: number, describe: Describe, fail: Fail): never {
+function rejectPiece(
+	text: string,
+	from: number,
+	to: number,
+	describe: Describe,
+	fail: Fail,
+): never {
 	const subject = describe(quote(text, from, to), isWhole(text, from, to));
 	const groups = digitGroups(text, from, to);
 	if (groups !== undefined) {
 		const example =
-			to - from <= EXAMPLE_LENGTH ? { list: `"${groups.join(', ')}"`, number: groups.join('') } : { list: '"1, 234"', number: '1234' };
+			to - from <= EXAMPLE_LENGTH
+				? { list: `"${groups.join(', ')}"`, number: groups.join('') }
+				: { list: '"1, 234"', number: '1234' };
 		return fail(
 			`${subject} contains a space inside an ID`,
 			`Spaces do not separate IDs: separate them with commas, semicolons or line breaks, e.g. ${example.list}. If it is one number, remove the spaces, e.g. ${example.number}.`,
@@ -195,14 +228,20 @@ function rejectPiece(text: string, from: number, to: number, describe: Describe,
 	}
 	if (to - from <= 100) {
 		const piece = text.slice(from, to);
-		if (/^\p{Nd}+$/u.test(piece)) return fail(`${subject} is not an opportunity ID (only the digits 0-9 are allowed)`, HINT_UNICODE_DIGITS);
-		if (/^[+-][0-9]+$/.test(piece)) return fail(`${subject} is not an opportunity ID (IDs are written without a sign)`, HINT);
+		if (/^\p{Nd}+$/u.test(piece))
+			return fail(
+				`${subject} is not an opportunity ID (only the digits 0-9 are allowed)`,
+				HINT_UNICODE_DIGITS,
+			);
+		if (/^[+-][0-9]+$/.test(piece))
+			return fail(`${subject} is not an opportunity ID (IDs are written without a sign)`, HINT);
 		if (/^[0-9]*\.[0-9]*$/.test(piece) && piece !== '.') {
 			return fail(`${subject} is not an opportunity ID (not a whole number)`, HINT);
 		}
 	}
 	const trimmed = text.trim();
-	if (trimmed.startsWith('[') && trimmed.endsWith(']')) return fail(`${subject} is not an opportunity ID`, HINT_TEXT_LIST);
+	if (trimmed.startsWith('[') && trimmed.endsWith(']'))
+		return fail(`${subject} is not an opportunity ID`, HINT_TEXT_LIST);
 	return fail(`${subject} is not an opportunity ID`, HINT);
 }
 
@@ -256,10 +295,15 @@ function rejectThousands(text: string, describe: Describe, fail: Fail): void {
 			example = {
 				array: `[${groups.map((group) => group.replace(/^0+(?=.)/, '')).join(', ')}]`,
 				text: `"${groups.join(', ')}"`,
-				number: asNumber[0] !== '0' && asNumber.length <= 10 && Number(asNumber) <= MAX_OPPORTUNITY_ID ? asNumber : '',
+				number:
+					asNumber[0] !== '0' && asNumber.length <= 10 && Number(asNumber) <= MAX_OPPORTUNITY_ID
+						? asNumber
+						: '',
 			};
 		}
-		const oneNumber = example.number ? ` If it is one number, write it without separators, e.g. ${example.number}.` : '';
+		const oneNumber = example.number
+			? ` If it is one number, write it without separators, e.g. ${example.number}.`
+			: '';
 		fail(
 			`${describe(quote(text, from, to), isWhole(text, from, to))} could be one number with ${separators} or ${several}`,
 			`Write the IDs as an array, e.g. ${example.array}, or separate them with a comma and a space, e.g. ${example.text}.${oneNumber}`,
@@ -274,7 +318,12 @@ function looksLikeThousands(text: string, from: number, to: number): boolean {
 	if (i === from || i === to) return false;
 	while (i < to) {
 		if (text.charCodeAt(i) !== COMMA || i + 4 > to) return false;
-		if (!isDigit(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return false;
+		if (
+			!isDigit(text.charCodeAt(i + 1)) ||
+			!isDigit(text.charCodeAt(i + 2)) ||
+			!isDigit(text.charCodeAt(i + 3))
+		)
+			return false;
 		i += 4;
 	}
 	return true;
@@ -282,8 +331,10 @@ function looksLikeThousands(text: string, from: number, to: number): boolean {
 
 /** Whether text[from, to) is all there is apart from padding and separators around it. */
 function isWhole(text: string, from: number, to: number): boolean {
-	for (let i = 0; i < from; i++) if (!isPadding(text.charCodeAt(i)) && !isSeparator(text.charCodeAt(i))) return false;
-	for (let i = to; i < text.length; i++) if (!isPadding(text.charCodeAt(i)) && !isSeparator(text.charCodeAt(i))) return false;
+	for (let i = 0; i < from; i++)
+		if (!isPadding(text.charCodeAt(i)) && !isSeparator(text.charCodeAt(i))) return false;
+	for (let i = to; i < text.length; i++)
+		if (!isPadding(text.charCodeAt(i)) && !isSeparator(text.charCodeAt(i))) return false;
 	return true;
 }
 
@@ -338,10 +389,16 @@ function quote(text: string, from = 0, to = text.length, max = PREVIEW_LENGTH): 
 		else if (code === LF) out += '\\n';
 		else if (code === CR) out += '\\r';
 		else if (code === 0x09) out += '\\t';
-		else if (code >= 0xd800 && code <= 0xdbff && i + 1 < to && isLowSurrogate(text.charCodeAt(i + 1))) {
+		else if (
+			code >= 0xd800 &&
+			code <= 0xdbff &&
+			i + 1 < to &&
+			isLowSurrogate(text.charCodeAt(i + 1))
+		) {
 			out += text[i] + text[i + 1];
 			i++;
-		} else if (isInvisible(code) || (code >= 0xd800 && code <= 0xdfff)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+		} else if (isInvisible(code) || (code >= 0xd800 && code <= 0xdfff))
+			out += `\\u${code.toString(16).padStart(4, '0')}`;
 		else out += text[i];
 		i++;
 	}
@@ -390,7 +447,8 @@ function render(value: unknown, max: number, depth: number): string {
 		}
 		return `${out}]`;
 	}
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid date' : quote(value.toISOString());
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime()) ? 'an invalid date' : quote(value.toISOString());
 	if (depth >= 2) return '{…}';
 	let out = '{';
 	let first = true;
@@ -402,7 +460,11 @@ function render(value: unknown, max: number, depth: number): string {
 			out += '…';
 			break;
 		}
-		const rendered = render((value as Record<string, unknown>)[key], Math.max(max - out.length, 12), depth + 1);
+		const rendered = render(
+			(value as Record<string, unknown>)[key],
+			Math.max(max - out.length, 12),
+			depth + 1,
+		);
 		out += `${quote(key, 0, key.length, 24)}: ${rendered}`;
 	}
 	return `${out}}`;

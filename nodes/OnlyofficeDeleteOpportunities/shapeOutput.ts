@@ -13,7 +13,9 @@ export const REASONS = {
 } as const;
 
 export function pairedTo(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
-	return itemIndexes.length === 1 ? { item: itemIndexes[0] } : itemIndexes.map((item) => ({ item }));
+	return itemIndexes.length === 1
+		? { item: itemIndexes[0] }
+		: itemIndexes.map((item) => ({ item }));
 }
 
 /**
@@ -54,7 +56,9 @@ export function outputFor(
 		case 'mayHaveBeenDeleted':
 			return { id, deleted: null, reason: outcome.reason };
 		case 'notDeleted':
-			return options.outputNotDeleted ? { id, deleted: false, reason: REASONS.notDeleted } : undefined;
+			return options.outputNotDeleted
+				? { id, deleted: false, reason: REASONS.notDeleted }
+				: undefined;
 		default:
 			return undefined;
 	}

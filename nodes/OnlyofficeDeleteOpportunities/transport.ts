@@ -67,8 +67,10 @@ type Verdict =
 	| { kind: 'retry'; outcome: Outcome; message: string; waitSeconds?: number }
 	| { kind: 'fail'; outcome: Outcome; message: string; hint: string; httpCode?: string };
 
-const CHECK_URL = 'Check the Portal URL in the ONLYOFFICE credential: it is the address you open ONLYOFFICE at.';
-const TRY_LATER = 'Run the workflow again later; if it keeps failing, ask the portal administrator.';
+const CHECK_URL =
+	'Check the Portal URL in the ONLYOFFICE credential: it is the address you open ONLYOFFICE at.';
+const TRY_LATER =
+	'Run the workflow again later; if it keeps failing, ask the portal administrator.';
 
 /** Sends one request to the credential's portal, retrying what is safe to retry, and returns the unwrapped envelope. */
 export async function callPortal(
@@ -131,14 +133,24 @@ async function send(
 ): Promise<Attempt> {
 	connection.credentials ??= readCredentials.call(this);
 	const credentialsDecrypted = await connection.credentials;
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options, {
-		credentialsDecrypted,
-	})) as {
+	const response = (await this.helpers.httpRequestWithAuthentication.call(
+		this,
+		CREDENTIAL_TYPE,
+		options,
+		{
+			credentialsDecrypted,
+		},
+	)) as {
 		statusCode: number;
 		headers?: Record<string, unknown>;
 		body: unknown;
 	};
-	return { kind: 'answer', statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+	return {
+		kind: 'answer',
+		statusCode: response.statusCode,
+		headers: response.headers ?? {},
+		body: response.body,
+	};
 }
 
 async function readCredentials(this: IExecuteFunctions): Promise<ICredentialsDecrypted> {
@@ -166,7 +178,13 @@ function attemptFromError(error: unknown): Attempt {
 	return { kind: 'noAnswer', code, message };
 }
 
-const RETRY_UNKNOWN_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ESOCKETTIMEDOUT']);
+const RETRY_UNKNOWN_CODES = new Set([
+	'ECONNRESET',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+]);
 const RETRY_NOT_DONE_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 const CERTIFICATE_CODES = new Set([
 	'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -201,7 +219,11 @@ function judge(attempt: Attempt, request: PortalRequest): Verdict {
 		};
 	}
 	if (statusCode === 502 || statusCode === 504) {
-		return { kind: 'retry', outcome: 'unknown', message: `The portal's gateway answered HTTP ${statusCode}` };
+		return {
+			kind: 'retry',
+			outcome: 'unknown',
+			message: `The portal's gateway answered HTTP ${statusCode}`,
+		};
 	}
 	const httpCode = String(statusCode);
 	if (statusCode >= 300 && statusCode < 400) {
@@ -236,7 +258,10 @@ function judge(attempt: Attempt, request: PortalRequest): Verdict {
 	};
 }
 
-const FAILURES: Record<number, { outcome: Outcome; text: (server: string) => { message: string; hint: string } }> = {
+const FAILURES: Record<
+	number,
+	{ outcome: Outcome; text: (server: string) => { message: string; hint: string } }
+> = {
 	400: {
 		outcome: 'notDone',
 		text: (server) => ({
@@ -267,7 +292,10 @@ const FAILURES: Record<number, { outcome: Outcome; text: (server: string) => { m
 	},
 	404: {
 		outcome: 'notDone',
-		text: () => ({ message: 'No ONLYOFFICE CRM API answered at this address (HTTP 404)', hint: CHECK_URL }),
+		text: () => ({
+			message: 'No ONLYOFFICE CRM API answered at this address (HTTP 404)',
+			hint: CHECK_URL,
+		}),
 	},
 	500: {
 		outcome: 'unknown',
@@ -282,7 +310,11 @@ function judgeNoAnswer(code: string, message: string): Verdict {
 	// Socket error codes stay out of messages: n8n swaps a message naming one for a generic text.
 	const errorCode = `Error code ${code}.`;
 	if (RETRY_UNKNOWN_CODES.has(code)) {
-		return { kind: 'retry', outcome: 'unknown', message: 'The connection to the portal broke off before it answered' };
+		return {
+			kind: 'retry',
+			outcome: 'unknown',
+			message: 'The connection to the portal broke off before it answered',
+		};
 	}
 	if (RETRY_NOT_DONE_CODES.has(code)) {
 		return { kind: 'retry', outcome: 'notDone', message: 'The portal could not be reached' };
@@ -296,13 +328,28 @@ function judgeNoAnswer(code: string, message: string): Verdict {
 		};
 	}
 	if (code === 'ENOTFOUND') {
-		return { kind: 'fail', outcome: 'notDone', message: 'The portal address could not be found', hint: `${errorCode} ${CHECK_URL}` };
+		return {
+			kind: 'fail',
+			outcome: 'notDone',
+			message: 'The portal address could not be found',
+			hint: `${errorCode} ${CHECK_URL}`,
+		};
 	}
 	if (code === '') {
 		// No HTTP status and no socket error: the credential failed before a request was sent (e.g. the login).
-		return { kind: 'fail', outcome: 'notDone', message, hint: 'Open the ONLYOFFICE credential and press Test.' };
+		return {
+			kind: 'fail',
+			outcome: 'notDone',
+			message,
+			hint: 'Open the ONLYOFFICE credential and press Test.',
+		};
 	}
-	return { kind: 'fail', outcome: 'unknown', message: 'The request to the portal failed', hint: `${errorCode} ${TRY_LATER}` };
+	return {
+		kind: 'fail',
+		outcome: 'unknown',
+		message: 'The request to the portal failed',
+		hint: `${errorCode} ${TRY_LATER}`,
+	};
 }
 
 function readEnvelope(body: unknown): (Envelope & IDataObject) | undefined {

@@ -17,7 +17,8 @@ const SAMPLE_EVERY_MS = 2;
 async function main() {
 	const count = Number(process.argv[2]);
 	const batchSize = Number(process.argv[3] ?? 500);
-	if (!Number.isInteger(count) || count <= 0) throw new Error('usage: inProcess.js <items> [batchSize]');
+	if (!Number.isInteger(count) || count <= 0)
+		throw new Error('usage: inProcess.js <items> [batchSize]');
 	if (typeof global.gc !== 'function') throw new Error('run with --expose-gc');
 
 	const input = mixedItems(count, 1);
@@ -47,14 +48,24 @@ async function main() {
 		const timedRun = async () => {
 			const cpuBefore = process.cpuUsage();
 			const start = performance.now();
-			const output = await runNode({ items: input.items, credentials, options: batchSize === 500 ? {} : { batchSize } });
-			return { result: output, wallMs: performance.now() - start, cpu: process.cpuUsage(cpuBefore) };
+			const output = await runNode({
+				items: input.items,
+				credentials,
+				options: batchSize === 500 ? {} : { batchSize },
+			});
+			return {
+				result: output,
+				wallMs: performance.now() - start,
+				cpu: process.cpuUsage(cpuBefore),
+			};
 		};
 		const { result, wallMs, cpu } = await timedRun();
 		sample(); // the output is still referenced here: its size counts
 		clearInterval(timer);
 
-		const puts = portal.requests.filter((r) => r.method === 'PUT' && r.path === '/api/2.0/crm/opportunity.json');
+		const puts = portal.requests.filter(
+			(r) => r.method === 'PUT' && r.path === '/api/2.0/crm/opportunity.json',
+		);
 		const outputIds = new Set(result.output.map((item) => item.json.id));
 		const check = {
 			outputItems: result.output.length,

@@ -36,7 +36,10 @@ async function main() {
 					res.on('data', (part) => parts.push(part));
 					res.on('end', () => {
 						try {
-							resolve({ status: res.statusCode, envelope: JSON.parse(Buffer.concat(parts).toString('utf8')) });
+							resolve({
+								status: res.statusCode,
+								envelope: JSON.parse(Buffer.concat(parts).toString('utf8')),
+							});
 						} catch (error) {
 							reject(error);
 						}
@@ -60,7 +63,9 @@ async function main() {
 	}
 	const ms = performance.now() - start;
 	agent.destroy();
-	process.stdout.write(`${JSON.stringify({ ms, requests, deleted, statuses, node: process.version })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ ms, requests, deleted, statuses, node: process.version })}\n`,
+	);
 }
 
 main().catch((error) => {

@@ -19,10 +19,16 @@ async function main() {
 	const n8n = await createN8nInstance({ name: 'bench-prof', distDir: process.argv[4] });
 	try {
 		const { workflowId, nodeName } = (await importVariants(n8n, portal.url, portal.token))[variant];
-		const result = await n8n.execute(workflowId, { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir} --cpu-prof-interval=200` }, timeoutMs: 600_000 });
+		const result = await n8n.execute(workflowId, {
+			env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${outDir} --cpu-prof-interval=200` },
+			timeoutMs: 600_000,
+		});
 		const run = result.execution.data.resultData.runData[nodeName][0];
-		console.log(`exit ${result.exitCode}; node executionTime ${run.executionTime} ms; portal requests ${portal.requests.length}`);
-		for (const file of fs.readdirSync(outDir)) console.log(`${summarise(path.join(outDir, file), 40)}\n`);
+		console.log(
+			`exit ${result.exitCode}; node executionTime ${run.executionTime} ms; portal requests ${portal.requests.length}`,
+		);
+		for (const file of fs.readdirSync(outDir))
+			console.log(`${summarise(path.join(outDir, file), 40)}\n`);
 	} finally {
 		await n8n.cleanup();
 		await portal.stop();

@@ -12,8 +12,10 @@ function area(url) {
 	if (url.includes('/credentials/')) return 'our credential';
 	if (url.includes('/test/portal/')) return 'stand-in portal';
 	if (url.includes('/test/helpers/')) return 'runNode helper';
-	if (url.includes('@n8n/backend-network') || url.includes('/axios/')) return 'n8n HTTP client (axios)';
-	if (url.includes('node_modules')) return `deps: ${url.split('node_modules/').pop().split('/').slice(0, 2).join('/')}`;
+	if (url.includes('@n8n/backend-network') || url.includes('/axios/'))
+		return 'n8n HTTP client (axios)';
+	if (url.includes('node_modules'))
+		return `deps: ${url.split('node_modules/').pop().split('/').slice(0, 2).join('/')}`;
 	if (url.startsWith('node:')) return 'Node core';
 	return url;
 }
@@ -56,7 +58,12 @@ function summarise(file, top = 25, window) {
 		const n = byId.get(id);
 		const { functionName, url, lineNumber } = n.callFrame;
 		total += us;
-		const a = functionName === '(idle)' ? '(idle)' : functionName === '(garbage collector)' ? '(GC)' : area(url);
+		const a =
+			functionName === '(idle)'
+				? '(idle)'
+				: functionName === '(garbage collector)'
+					? '(GC)'
+					: area(url);
 		areas.set(a, (areas.get(a) ?? 0) + us);
 		const key = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|work\/main)\//, '')}:${lineNumber + 1}` : ''}`;
 		fns.set(key, (fns.get(key) ?? 0) + us);
@@ -66,7 +73,8 @@ function summarise(file, top = 25, window) {
 	lines.push('By area (self time):');
 	for (const [a, us] of [...areas].sort((x, y) => y[1] - x[1])) lines.push(`  ${ms(us)}  ${a}`);
 	lines.push(`Top ${top} functions (self time):`);
-	for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, top)) lines.push(`  ${ms(us)}  ${f}`);
+	for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, top))
+		lines.push(`  ${ms(us)}  ${f}`);
 	return lines.join('\n');
 }
 

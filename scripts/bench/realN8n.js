@@ -10,7 +10,13 @@ const { execFile } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
-const { createN8nInstance, ensureN8nInstalled, freePort, linearWorkflow, PACKAGE_NAME } = require('../../test/e2e/harness');
+const {
+	createN8nInstance,
+	ensureN8nInstalled,
+	freePort,
+	linearWorkflow,
+	PACKAGE_NAME,
+} = require('../../test/e2e/harness');
 
 const OPPORTUNITIES = 5000;
 const BATCH_SIZE = 500; // the node's default
@@ -38,8 +44,16 @@ function workflow(name, last, credentials) {
  */
 async function importVariants(n8n, portalUrl, token) {
 	const [onlyofficeId, headerAuthId] = await n8n.importCredentials([
-		{ name: 'ONLYOFFICE (bench portal)', type: 'onlyofficeApi', data: { portalUrl, authMethod: 'apiToken', apiToken: token } },
-		{ name: 'Portal token header', type: 'httpHeaderAuth', data: { name: 'Authorization', value: token } },
+		{
+			name: 'ONLYOFFICE (bench portal)',
+			type: 'onlyofficeApi',
+			data: { portalUrl, authMethod: 'apiToken', apiToken: token },
+		},
+		{
+			name: 'Portal token header',
+			type: 'httpHeaderAuth',
+			data: { name: 'Authorization', value: token },
+		},
 	]);
 	const nodeWorkflow = await n8n.importWorkflow(
 		workflow(
@@ -71,7 +85,10 @@ async function importVariants(n8n, portalUrl, token) {
 			{ httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
 		),
 	);
-	return { node: { workflowId: nodeWorkflow, nodeName: DELETE_NODE }, http: { workflowId: httpWorkflow, nodeName: HTTP_NODE } };
+	return {
+		node: { workflowId: nodeWorkflow, nodeName: DELETE_NODE },
+		http: { workflowId: httpWorkflow, nodeName: HTTP_NODE },
+	};
 }
 
 const median = (values) => {
@@ -82,7 +99,12 @@ const median = (values) => {
 };
 
 function runLimit(nodeBin, portal) {
-	const config = JSON.stringify({ url: portal.url, token: portal.token, ids: OPPORTUNITIES, chunk: BATCH_SIZE });
+	const config = JSON.stringify({
+		url: portal.url,
+		token: portal.token,
+		ids: OPPORTUNITIES,
+		chunk: BATCH_SIZE,
+	});
 	return new Promise((resolve, reject) => {
 		execFile(nodeBin, [LIMIT_SCRIPT, config], { timeout: 120_000 }, (error, stdout, stderr) => {
 			if (error) return reject(new Error(`limit script failed: ${error.message}\n${stderr}`));
@@ -127,7 +149,9 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 			const execution = result.execution;
 			const error = execution && n8n.nodeError(execution, nodeName);
 			if (result.exitCode !== 0 || !execution || error) {
-				throw new Error(`${variant}: n8n execution failed: ${error?.message ?? result.stderr.slice(-2000)}`);
+				throw new Error(
+					`${variant}: n8n execution failed: ${error?.message ?? result.stderr.slice(-2000)}`,
+				);
 			}
 			const runData = execution.data.resultData.runData;
 			const run = {
@@ -153,13 +177,19 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 		log(`  warm-up (limit script, not counted): ${runs.warmUp.ms.toFixed(0)} ms`);
 		for (let round = 1; round <= rounds; round++) {
 			const node = await inN8n('node', variants.node, 'PUT');
-			log(`  round ${round}/${rounds}: this node ${node.ms} ms (${node.requestsOfMethod} PUTs, ${node.outputItems} items out, n8n process ${node.n8nProcessMs} ms)`);
+			log(
+				`  round ${round}/${rounds}: this node ${node.ms} ms (${node.requestsOfMethod} PUTs, ${node.outputItems} items out, n8n process ${node.n8nProcessMs} ms)`,
+			);
 			if (round <= httpRounds) {
 				const http = await inN8n('http', variants.http, 'DELETE');
-				log(`  round ${round}/${rounds}: HTTP Request ${http.ms} ms (${http.requestsOfMethod} DELETEs, up to ${http.maxConcurrentRequests} at once, ${http.outputItems} items out)`);
+				log(
+					`  round ${round}/${rounds}: HTTP Request ${http.ms} ms (${http.requestsOfMethod} DELETEs, up to ${http.maxConcurrentRequests} at once, ${http.outputItems} items out)`,
+				);
 			}
 			const lim = await limit();
-			log(`  round ${round}/${rounds}: limit script ${lim.ms.toFixed(1)} ms (${lim.requests} PUTs)`);
+			log(
+				`  round ${round}/${rounds}: limit script ${lim.ms.toFixed(1)} ms (${lim.requests} PUTs)`,
+			);
 		}
 	} finally {
 		await n8n.cleanup();
@@ -173,7 +203,12 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 		batchSize: BATCH_SIZE,
 		n8nVersion: installation.version,
 		n8nNode: installation.nodeBin,
-		httpRequestNode: { typeVersion: HTTP_REQUEST_VERSION, method: 'DELETE', url: '{portal}/api/2.0/crm/opportunity/{{ $json.id }}.json', auth: 'Header Auth (Authorization: <token>)' },
+		httpRequestNode: {
+			typeVersion: HTTP_REQUEST_VERSION,
+			method: 'DELETE',
+			url: '{portal}/api/2.0/crm/opportunity/{{ $json.id }}.json',
+			auth: 'Header Auth (Authorization: <token>)',
+		},
 		rounds,
 		httpRounds,
 		distDir: distDir ?? 'dist',

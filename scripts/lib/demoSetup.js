@@ -5,7 +5,12 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
-const { createN8nInstance, ensureN8nInstalled, linearWorkflow, PACKAGE_NAME } = require('../../test/e2e/harness');
+const {
+	createN8nInstance,
+	ensureN8nInstalled,
+	linearWorkflow,
+	PACKAGE_NAME,
+} = require('../../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const DELETE_NODE = 'Delete Opportunities';
@@ -16,9 +21,12 @@ function step(message) {
 
 /** The opportunities a user would pick for deletion: the portal's deals closed as lost, read through its API. */
 async function lostDeals(portal, count) {
-	const response = await fetch(`${portal.url}/api/2.0/crm/opportunity/filter.json?stageType=2&count=${count}`, {
-		headers: { Authorization: portal.token },
-	});
+	const response = await fetch(
+		`${portal.url}/api/2.0/crm/opportunity/filter.json?stageType=2&count=${count}`,
+		{
+			headers: { Authorization: portal.token },
+		},
+	);
 	const { response: deals } = await response.json();
 	return deals.map((deal) => ({ id: deal.id, title: deal.title }));
 }
@@ -39,7 +47,10 @@ function exampleWorkflow(credentialId, deals) {
 			name: DELETE_NODE,
 			type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
 			typeVersion: 1,
-			parameters: { opportunityIds: '={{ $json.id }}', options: { deleteLimit: 100, simplify: true } },
+			parameters: {
+				opportunityIds: '={{ $json.id }}',
+				options: { deleteLimit: 100, simplify: true },
+			},
 			credentials: { onlyofficeApi: { id: credentialId, name: 'ONLYOFFICE (stand-in portal)' } },
 		},
 	]);
@@ -62,7 +73,9 @@ async function setUpDemo({ portalPort = 0, deals = 25 } = {}) {
 			data: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token },
 		},
 	]);
-	const workflowId = await n8n.importWorkflow(exampleWorkflow(credentialId, await lostDeals(portal, deals)));
+	const workflowId = await n8n.importWorkflow(
+		exampleWorkflow(credentialId, await lostDeals(portal, deals)),
+	);
 	return { portal, n8n, workflowId };
 }
 

@@ -29,8 +29,14 @@ describe('normalizePortalUrl', () => {
 
 describe('sessionOwner', () => {
 	it('ties a session to the portal and the e-mail, ignoring e-mail case and spaces', () => {
-		expect(sessionOwner('https://a.example.com', ' Me@Example.com ')).toBe(sessionOwner('https://a.example.com', 'me@example.com'));
-		expect(sessionOwner('https://a.example.com', 'me@example.com')).not.toBe(sessionOwner('https://b.example.com', 'me@example.com'));
-		expect(sessionOwner('https://a.example.com', 'me@example.com')).not.toBe(sessionOwner('https://a.example.com', 'you@example.com'));
+		expect(sessionOwner('https://a.example.com', ' Me@Example.com ')).toBe(
+			sessionOwner('https://a.example.com', 'me@example.com'),
+		);
+		expect(sessionOwner('https://a.example.com', 'me@example.com')).not.toBe(
+			sessionOwner('https://b.example.com', 'me@example.com'),
+		);
+		expect(sessionOwner('https://a.example.com', 'me@example.com')).not.toBe(
+			sessionOwner('https://a.example.com', 'you@example.com'),
+		);
 	});
 });

@@ -23,18 +23,30 @@ const version = defaultN8nVersion();
 const packageMode = fs.existsSync(path.join(REPO_ROOT, 'dist')) ? 'copy' : 'none';
 
 const threeItemsWorkflow = linearWorkflow('e2e smoke: three items', [
-	{ name: 'When clicking Execute', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+	{
+		name: 'When clicking Execute',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		parameters: {},
+	},
 	{
 		name: 'Code',
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
-		parameters: { jsCode: "return ['a', 'b', 'c'].map((letter, i) => ({ json: { n: i + 1, letter } }));" },
+		parameters: {
+			jsCode: "return ['a', 'b', 'c'].map((letter, i) => ({ json: { n: i + 1, letter } }));",
+		},
 	},
 ]);
 
 const failingWorkflow = linearWorkflow('e2e smoke: failing Code node', [
 	{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-	{ name: 'Boom', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "throw new Error('smoke test failure');" } },
+	{
+		name: 'Boom',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: { jsCode: "throw new Error('smoke test failure');" },
+	},
 ]);
 
 describe(`n8n ${version} harness smoke test`, () => {
@@ -85,7 +97,11 @@ describe(`n8n ${version} harness smoke test`, () => {
 		const url = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/ping`;
 		try {
 			const [credentialId] = await n8n.importCredentials([
-				{ name: 'e2e header auth', type: 'httpHeaderAuth', data: { name: 'X-Api-Key', value: 'secret-123' } },
+				{
+					name: 'e2e header auth',
+					type: 'httpHeaderAuth',
+					data: { name: 'X-Api-Key', value: 'secret-123' },
+				},
 			]);
 			const workflowId = await n8n.importWorkflow(
 				linearWorkflow('e2e smoke: HTTP Request with a credential', [

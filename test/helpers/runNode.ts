@@ -72,14 +72,20 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 	let logins = 0;
 	const items: INodeExecutionData[] = run.items.map((json) => ({ json }));
 	const rawIds = run.opportunityIdsParameter ?? (run.opportunityIds ? OTHER_EXPRESSION : undefined);
-	const node: INode = { ...testNode, parameters: rawIds === undefined ? {} : { opportunityIds: rawIds } };
+	const node: INode = {
+		...testNode,
+		parameters: rawIds === undefined ? {} : { opportunityIds: rawIds },
+	};
 	let evaluations = 0;
 	let credentialReads = 0;
 
 	/** Logs in when the session token is empty or expired; persists the new token and hands it to `data`, as n8n does. */
 	const preAuthenticate = async (data: ICredentialDataDecryptedObject, expired: boolean) => {
 		if (data.sessionToken !== '' && data.sessionToken !== undefined && !expired) return;
-		const output = await credentialType.preAuthentication.call({ helpers: { httpRequest } } as never, data);
+		const output = await credentialType.preAuthentication.call(
+			{ helpers: { httpRequest } } as never,
+			data,
+		);
 		if (output.sessionToken !== undefined) {
 			logins++;
 			Object.assign(credentials, output);

@@ -67,7 +67,11 @@ class Authenticator {
 		const header = authorization === undefined ? undefined : authorization.split(',')[0].trim();
 		const cookieKey = cookieValue(cookie, 'asc_auth_key');
 		/** @type {[AuthVia, string | null | undefined][]} */
-		const keys = [['query', queryKey], ['form', formKey], ['cookie', cookieKey]];
+		const keys = [
+			['query', queryKey],
+			['form', formKey],
+			['cookie', cookieKey],
+		];
 		const given = keys.find(([, key]) => key);
 		const [via, key] = given ?? ['header', header];
 		const byKey = key ? this.tokens.get(key) : undefined;
@@ -77,7 +81,10 @@ class Authenticator {
 		if (scheme.toLowerCase() === 'basic') {
 			const decoded = Buffer.from(value, 'base64').toString('utf8');
 			const colon = decoded.indexOf(':');
-			const user = colon < 0 ? undefined : this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
+			const user =
+				colon < 0
+					? undefined
+					: this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
 			return user && { user, via: 'basic' };
 		}
 		if (scheme.toLowerCase() === 'bearer') {
@@ -95,7 +102,9 @@ class Authenticator {
 	 * @returns {{ kind: 'token', token: string, expires: number } | { kind: 'twoFactor', tfaKey: string } | { kind: 'failed' } | { kind: 'blocked' }}
 	 */
 	login(userName, password) {
-		const login = String(userName ?? '').trim().toLowerCase();
+		const login = String(userName ?? '')
+			.trim()
+			.toLowerCase();
 		const now = this.now();
 		if ((this.blockedUntil.get(login) ?? 0) > now) return { kind: 'blocked' };
 		const recent = (this.failures.get(login) ?? []).filter((time) => now - time < LOGIN_WINDOW_MS);

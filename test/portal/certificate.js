@@ -23,11 +23,23 @@ function selfSignedCertificate() {
 		execFileSync(
 			'openssl',
 			[
-				'req', '-x509', '-nodes', '-days', '30',
-				'-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', // fast to make, unlike RSA
-				'-keyout', keyFile, '-out', certFile,
-				'-subj', '/CN=localhost',
-				'-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+				'req',
+				'-x509',
+				'-nodes',
+				'-days',
+				'30',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1', // fast to make, unlike RSA
+				'-keyout',
+				keyFile,
+				'-out',
+				certFile,
+				'-subj',
+				'/CN=localhost',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1,DNS:localhost',
 			],
 			{ stdio: 'pipe' },
 		);

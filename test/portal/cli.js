@@ -20,7 +20,8 @@ const USAGE = `Usage: npm run portal -- [--port 8765] [--opportunities 2500] [--
  */
 function integerOption(text, name, fallback) {
 	if (text === undefined) return fallback;
-	if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a whole number, not ${JSON.stringify(text)}`);
+	if (!/^\d+$/.test(text))
+		throw new Error(`--${name} must be a whole number, not ${JSON.stringify(text)}`);
 	return Number(text);
 }
 

@@ -20,7 +20,11 @@
 function canAccess(user, deal) {
 	if (deal.tenant !== 'main') return false;
 	if (user.crm === 'admin' || !deal.isPrivate) return true;
-	return deal.responsibleId === user.id || deal.createById === user.id || deal.accessList.includes(user.id);
+	return (
+		deal.responsibleId === user.id ||
+		deal.createById === user.id ||
+		deal.accessList.includes(user.id)
+	);
 }
 
 /**
@@ -52,7 +56,8 @@ class DealStore {
 
 	/** @param {Deal} deal */
 	add(deal) {
-		if (deal.id <= this.lastId) throw new Error(`deal ids must ascend: ${deal.id} after ${this.lastId}`);
+		if (deal.id <= this.lastId)
+			throw new Error(`deal ids must ascend: ${deal.id} after ${this.lastId}`);
 		this.byId.set(deal.id, deal);
 		this.lastId = deal.id;
 	}
@@ -111,10 +116,16 @@ class DealStore {
 		const matches = [];
 		for (const deal of this.byId.values()) {
 			if (!canAccess(user, deal)) continue;
-			if (query.stageType !== undefined && this.stageOf(deal).stageType !== query.stageType) continue;
+			if (query.stageType !== undefined && this.stageOf(deal).stageType !== query.stageType)
+				continue;
 			if (query.stageId !== undefined && deal.stageId !== query.stageId) continue;
 			if (query.responsibleId !== undefined && deal.responsibleId !== query.responsibleId) continue;
-			if (query.contactId !== undefined && deal.contactId !== query.contactId && !deal.memberIds.includes(query.contactId)) continue;
+			if (
+				query.contactId !== undefined &&
+				deal.contactId !== query.contactId &&
+				!deal.memberIds.includes(query.contactId)
+			)
+				continue;
 			if (words.length > 0) {
 				const text = `${deal.title}\n${deal.description}`.toLowerCase();
 				if (!words.every((word) => text.includes(word))) continue;

@@ -24,7 +24,16 @@
  * @typedef {{ times?: number, match?: (request: FaultTarget) => boolean }} FaultScope
  */
 
-const FAULT_TYPES = ['status', 'html', 'malformedJson', 'notEnveloped', 'reset', 'resetAfterActing', 'slow', 'hang'];
+const FAULT_TYPES = [
+	'status',
+	'html',
+	'malformedJson',
+	'notEnveloped',
+	'reset',
+	'resetAfterActing',
+	'slow',
+	'hang',
+];
 
 class FaultQueue {
 	constructor() {
@@ -37,9 +46,12 @@ class FaultQueue {
 	 * @param {FaultScope} [scope]
 	 */
 	add(fault, { times = 1, match } = {}) {
-		if (!FAULT_TYPES.includes(fault.type)) throw new Error(`unknown fault type ${fault.type}; one of ${FAULT_TYPES.join(', ')}`);
-		if (fault.type === 'status' && !(fault.status >= 100 && fault.status <= 599)) throw new Error('a status fault needs a status');
-		if (fault.type === 'slow' && !(fault.delayMs >= 0)) throw new Error('a slow fault needs delayMs');
+		if (!FAULT_TYPES.includes(fault.type))
+			throw new Error(`unknown fault type ${fault.type}; one of ${FAULT_TYPES.join(', ')}`);
+		if (fault.type === 'status' && !(fault.status >= 100 && fault.status <= 599))
+			throw new Error('a status fault needs a status');
+		if (fault.type === 'slow' && !(fault.delayMs >= 0))
+			throw new Error('a slow fault needs delayMs');
 		this.entries.push({ fault, remaining: times, match });
 	}
 

@@ -93,7 +93,14 @@ const SECRET_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
  * @param {PortalOptions} [options]
  */
 async function startPortal(options = {}) {
-	const { port = 0, opportunities = 50, seed = 1, maxPage = 1000, logFile, now = Date.now } = options;
+	const {
+		port = 0,
+		opportunities = 50,
+		seed = 1,
+		maxPage = 1000,
+		logFile,
+		now = Date.now,
+	} = options;
 	const catalog = createCatalog(seed);
 	const names = new Map(catalog.employees.map((e) => [e.id, e.displayName]));
 	const store = new DealStore(seedDeals(catalog, opportunities), {
@@ -143,7 +150,8 @@ async function startPortal(options = {}) {
 		/** Carries the request out and notes who made it. */
 		const act = () => {
 			const answer = handleApi(state, { method, url, headers: req.headers, rawBody });
-			if (answer.identity) entry.auth = { user: answer.identity.user.key, via: answer.identity.via };
+			if (answer.identity)
+				entry.auth = { user: answer.identity.user.key, via: answer.identity.via };
 			return answer;
 		};
 		/** @param {Answer} answer */
@@ -178,7 +186,11 @@ async function startPortal(options = {}) {
 			case 'html':
 				return reply({ status: 200, contentType: 'text/html; charset=utf-8', body: LOGIN_PAGE });
 			case 'malformedJson':
-				return reply({ status: 200, contentType: 'application/json; charset=utf-8', body: '{"count":1,' });
+				return reply({
+					status: 200,
+					contentType: 'application/json; charset=utf-8',
+					body: '{"count":1,',
+				});
 			case 'notEnveloped': {
 				const answer = early ?? act();
 				return reply({ ...answer, status: 200, body: toJson(answer.payload) });
@@ -204,7 +216,9 @@ async function startPortal(options = {}) {
 	};
 
 	const certificate = options.https ? selfSignedCertificate() : undefined;
-	const server = certificate ? https.createServer(certificate, listener) : http.createServer(listener);
+	const server = certificate
+		? https.createServer(certificate, listener)
+		: http.createServer(listener);
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, '127.0.0.1', () => {
@@ -214,7 +228,12 @@ async function startPortal(options = {}) {
 	});
 	const address = /** @type {import('net').AddressInfo} */ (server.address());
 	const { admin, user, noCrm, twoFactor } = catalog.demoUsers;
-	const users = { admin: demoUser(admin), user: demoUser(user), noCrm: demoUser(noCrm), twoFactor: demoUser(twoFactor) };
+	const users = {
+		admin: demoUser(admin),
+		user: demoUser(user),
+		noCrm: demoUser(noCrm),
+		twoFactor: demoUser(twoFactor),
+	};
 	let stopped = false;
 
 	return {
@@ -252,7 +271,10 @@ async function startPortal(options = {}) {
 		 */
 		addOpportunity(partial = {}) {
 			const id = store.lastId + 1;
-			const seeded = createDeal(catalog, id, { tenant: partial.tenant, isPrivate: partial.isPrivate ?? false });
+			const seeded = createDeal(catalog, id, {
+				tenant: partial.tenant,
+				isPrivate: partial.isPrivate ?? false,
+			});
 			store.add({ ...seeded, ...partial, id });
 			return id;
 		},
@@ -295,7 +317,14 @@ function* seedDeals(catalog, count) {
 /** @param {Employee} e @returns {DemoUser} */
 function demoUser(e) {
 	if (!e.password || !e.token) throw new Error(`${e.key} is not a demo user`);
-	return { id: e.id, email: e.email, userName: e.userName, password: e.password, token: e.token, displayName: e.displayName };
+	return {
+		id: e.id,
+		email: e.email,
+		userName: e.userName,
+		password: e.password,
+		token: e.token,
+		displayName: e.displayName,
+	};
 }
 
 /** @param {http.IncomingMessage} req @returns {Promise<string>} */
@@ -314,15 +343,33 @@ function readBody(req) {
  * @returns {Answer}
  */
 function statusAnswer(fault) {
-	const headers = { ...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }), ...fault.headers };
+	const headers = {
+		...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }),
+		...fault.headers,
+	};
 	if (fault.body === undefined) {
 		const message = http.STATUS_CODES[fault.status] ?? 'Error';
-		return { status: fault.status, contentType: 'application/json; charset=utf-8', body: toJson(errorEnvelope(fault.status, message, HRESULT.fail)), headers };
+		return {
+			status: fault.status,
+			contentType: 'application/json; charset=utf-8',
+			body: toJson(errorEnvelope(fault.status, message, HRESULT.fail)),
+			headers,
+		};
 	}
 	if (typeof fault.body === 'string') {
-		return { status: fault.status, contentType: fault.contentType ?? 'text/html; charset=utf-8', body: fault.body, headers };
+		return {
+			status: fault.status,
+			contentType: fault.contentType ?? 'text/html; charset=utf-8',
+			body: fault.body,
+			headers,
+		};
 	}
-	return { status: fault.status, contentType: fault.contentType ?? 'application/json; charset=utf-8', body: toJson(fault.body), headers };
+	return {
+		status: fault.status,
+		contentType: fault.contentType ?? 'application/json; charset=utf-8',
+		body: toJson(fault.body),
+		headers,
+	};
 }
 
 /**
@@ -339,12 +386,20 @@ function logEntry(method, url, headers, rawBody) {
 	for (const [key, value] of url.searchParams) {
 		const shown = key.toLowerCase() === 'asc_auth_key' ? REDACTED : value;
 		const before = query[key];
-		query[key] = before === undefined ? shown : [...(Array.isArray(before) ? before : [before]), shown];
+		query[key] =
+			before === undefined ? shown : [...(Array.isArray(before) ? before : [before]), shown];
 	}
 	/** @type {Record<string, string | string[] | undefined>} */
 	const shownHeaders = { ...headers };
 	for (const name of SECRET_HEADERS) if (name in shownHeaders) shownHeaders[name] = REDACTED;
-	return { method, path: url.pathname, query, headers: shownHeaders, body: redactBody(rawBody), status: 0 };
+	return {
+		method,
+		path: url.pathname,
+		query,
+		headers: shownHeaders,
+		body: redactBody(rawBody),
+		status: 0,
+	};
 }
 
 /** @param {string} rawBody */
@@ -353,7 +408,8 @@ function redactBody(rawBody) {
 	try {
 		const body = JSON.parse(rawBody);
 		if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-		for (const key of Object.keys(body)) if (/^(password|asc_auth_key)$/i.test(key)) body[key] = REDACTED;
+		for (const key of Object.keys(body))
+			if (/^(password|asc_auth_key)$/i.test(key)) body[key] = REDACTED;
 		return body;
 	} catch {
 		return rawBody.replace(/(^|&)(password|asc_auth_key)=[^&]*/gi, `$1$2=${REDACTED}`);

@@ -34,17 +34,28 @@ interface CallOptions {
 	signal?: AbortSignal;
 }
 
-async function call(portal: Portal, method: string, route: string, options: CallOptions = {}): Promise<Reply> {
+async function call(
+	portal: Portal,
+	method: string,
+	route: string,
+	options: CallOptions = {},
+): Promise<Reply> {
 	const headers: Record<string, string> = { ...options.headers };
 	const authorization = options.authorization === undefined ? portal.token : options.authorization;
 	if (authorization !== null) headers.Authorization = authorization;
 	let body: string | undefined;
 	if (options.body !== undefined) {
 		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-		const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+		const contentType =
+			options.contentType === undefined ? 'application/json' : options.contentType;
 		if (contentType !== null) headers['Content-Type'] = contentType;
 	}
-	const response = await fetch(`${portal.url}${route}`, { method, headers, body, signal: options.signal });
+	const response = await fetch(`${portal.url}${route}`, {
+		method,
+		headers,
+		body,
+		signal: options.signal,
+	});
 	const text = await response.text();
 	let json: Json;
 	try {
@@ -55,22 +66,54 @@ async function call(portal: Portal, method: string, route: string, options: Call
 	return { status: response.status, headers: response.headers, text, json };
 }
 
-const deleteIds = (portal: Portal, ids: unknown[], options: CallOptions = {}, route = '/api/2.0/crm/opportunity') =>
-	call(portal, 'PUT', route, { body: { opportunityids: ids }, ...options });
+const deleteIds = (
+	portal: Portal,
+	ids: unknown[],
+	options: CallOptions = {},
+	route = '/api/2.0/crm/opportunity',
+) => call(portal, 'PUT', route, { body: { opportunityids: ids }, ...options });
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+	Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const idsOf = (records: Json[]) => records.map((record) => record.id);
-const basic = (login: string, password: string) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+const basic = (login: string, password: string) =>
+	`Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
 
 const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}(Z|[+-]\d\d:\d\d)$/;
 const MIN_DATE = '0001-01-01T00:00:00.0000000Z';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OPPORTUNITY_KEYS = [
-	'createBy', 'created', 'members', 'contact', 'title', 'description', 'responsible', 'bidType', 'bidValue',
-	'bidCurrency', 'perPeriodValue', 'stage', 'successProbability', 'actualCloseDate', 'expectedCloseDate',
-	'isPrivate', 'accessList', 'canEdit', 'customFields', 'id',
+	'createBy',
+	'created',
+	'members',
+	'contact',
+	'title',
+	'description',
+	'responsible',
+	'bidType',
+	'bidValue',
+	'bidCurrency',
+	'perPeriodValue',
+	'stage',
+	'successProbability',
+	'actualCloseDate',
+	'expectedCloseDate',
+	'isPrivate',
+	'accessList',
+	'canEdit',
+	'customFields',
+	'id',
 ];
-const ENVELOPE_KEYS = ['count', 'startIndex', 'nextIndex', 'total', 'status', 'statusCode', 'response', 'error'];
+const ENVELOPE_KEYS = [
+	'count',
+	'startIndex',
+	'nextIndex',
+	'total',
+	'status',
+	'statusCode',
+	'response',
+	'error',
+];
 
 /** Keys must appear in `order` (a subsequence of it). */
 function expectKeyOrder(object: Json, order: string[]) {
@@ -127,7 +170,9 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 	});
 
 	it('answers 400 for a request without a body', async () => {
-		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity', { contentType: 'application/json' });
+		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity', {
+			contentType: 'application/json',
+		});
 		expectErrorEnvelope(reply, 400);
 		expect(portal.deletedIds()).toEqual([]);
 	});
@@ -149,7 +194,9 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 	});
 
 	it('binds integers written as strings, as the server does', async () => {
-		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity', { body: '{"opportunityids":["3"," 4 "]}' });
+		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity', {
+			body: '{"opportunityids":["3"," 4 "]}',
+		});
 		expect(reply.status).toBe(200);
 		expect(idsOf(reply.json.response)).toEqual([3, 4]);
 	});
@@ -179,7 +226,9 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 	it('skips silently IDs that do not exist, belong to another tenant or the caller may not read: 200, [] and no count', async () => {
 		expect(portal.getOpportunity(OTHER_TENANT)?.tenant).toBe('other');
 		expect(portal.getOpportunity(PRIVATE)?.isPrivate).toBe(true);
-		const reply = await deleteIds(portal, [9999, OTHER_TENANT, PRIVATE, -4, 0], { authorization: portal.users.user.token });
+		const reply = await deleteIds(portal, [9999, OTHER_TENANT, PRIVATE, -4, 0], {
+			authorization: portal.users.user.token,
+		});
 		expect(reply.status).toBe(200);
 		expect(reply.text).toBe('{"status":0,"statusCode":200,"response":[]}');
 		expect(portal.hasOpportunity(OTHER_TENANT)).toBe(true);
@@ -188,7 +237,9 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 	});
 
 	it('deletes what it can from a mix and returns only the deleted deals (partial delete, 200)', async () => {
-		const reply = await deleteIds(portal, [2, PRIVATE, 9999, OTHER_TENANT, 1], { authorization: portal.users.user.token });
+		const reply = await deleteIds(portal, [2, PRIVATE, 9999, OTHER_TENANT, 1], {
+			authorization: portal.users.user.token,
+		});
 		expect(reply.status).toBe(200);
 		expect(reply.json.count).toBe(2);
 		expect(idsOf(reply.json.response)).toEqual([1, 2]);
@@ -199,12 +250,34 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 	it('lets a regular CRM user delete a private deal they are responsible for, created, or are on the access list of', async () => {
 		const { user } = portal.users;
 		const staffId = portal.getOpportunity(PRIVATE)!.responsibleId;
-		const asResponsible = portal.addOpportunity({ isPrivate: true, accessList: [staffId], responsibleId: user.id, createById: staffId });
-		const asCreator = portal.addOpportunity({ isPrivate: true, accessList: [staffId], responsibleId: staffId, createById: user.id });
-		const onList = portal.addOpportunity({ isPrivate: true, accessList: [staffId, user.id], responsibleId: staffId, createById: staffId });
-		const notAllowed = portal.addOpportunity({ isPrivate: true, accessList: [staffId], responsibleId: staffId, createById: staffId });
+		const asResponsible = portal.addOpportunity({
+			isPrivate: true,
+			accessList: [staffId],
+			responsibleId: user.id,
+			createById: staffId,
+		});
+		const asCreator = portal.addOpportunity({
+			isPrivate: true,
+			accessList: [staffId],
+			responsibleId: staffId,
+			createById: user.id,
+		});
+		const onList = portal.addOpportunity({
+			isPrivate: true,
+			accessList: [staffId, user.id],
+			responsibleId: staffId,
+			createById: staffId,
+		});
+		const notAllowed = portal.addOpportunity({
+			isPrivate: true,
+			accessList: [staffId],
+			responsibleId: staffId,
+			createById: staffId,
+		});
 		expect(asResponsible).toBe(63);
-		const reply = await deleteIds(portal, [notAllowed, onList, asCreator, asResponsible], { authorization: user.token });
+		const reply = await deleteIds(portal, [notAllowed, onList, asCreator, asResponsible], {
+			authorization: user.token,
+		});
 		expect(idsOf(reply.json.response)).toEqual([asResponsible, asCreator, onList]);
 		expect(portal.hasOpportunity(notAllowed)).toBe(true);
 	});
@@ -213,7 +286,9 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 		const id = portal.addOpportunity({ isPrivate: true, accessList: [] });
 		const added = portal.getOpportunity(id)!;
 		expect([added.responsibleId, added.createById]).not.toContain(portal.users.user.id);
-		expect((await deleteIds(portal, [id], { authorization: portal.users.user.token })).json.response).toEqual([]);
+		expect(
+			(await deleteIds(portal, [id], { authorization: portal.users.user.token })).json.response,
+		).toEqual([]);
 		expect(idsOf((await deleteIds(portal, [id])).json.response)).toEqual([id]);
 	});
 
@@ -233,11 +308,14 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 		['no credentials', null, false],
 		['an unknown token', 'not-a-token', true],
 		['a wrong password', basic('admin@example.com', 'wrong'), true],
-	])('answers 401 Unauthorized in plain text for %s, deleting nothing', async (_, authorization, challenge) => {
-		const reply = await deleteIds(portal, [1, 2], { authorization });
-		expectUnauthorized(reply, challenge);
-		expect(portal.deletedIds()).toEqual([]);
-	});
+	])(
+		'answers 401 Unauthorized in plain text for %s, deleting nothing',
+		async (_, authorization, challenge) => {
+			const reply = await deleteIds(portal, [1, 2], { authorization });
+			expectUnauthorized(reply, challenge);
+			expect(portal.deletedIds()).toEqual([]);
+		},
+	);
 
 	it('returns the deals in ascending id order, not request order', async () => {
 		const reply = await deleteIds(portal, [41, 7, 23, 2, 38]);
@@ -256,16 +334,28 @@ describe('PUT /api/2.0/crm/opportunity: every row of the contract table', () => 
 		expect(after.isPrivate).toBe(false);
 		expect(after).not.toHaveProperty('accessList');
 		expect(after.canEdit).toBe(true);
-		for (const key of ['createBy', 'responsible', 'stage', 'bidCurrency', 'title', 'created', 'id']) {
+		for (const key of [
+			'createBy',
+			'responsible',
+			'stage',
+			'bidCurrency',
+			'title',
+			'created',
+			'id',
+		]) {
 			expect(after[key]).toEqual(before[key]);
 		}
 	});
 
 	it('keeps the contact of a deleted deal', async () => {
-		const id = portal.opportunityIds().find((candidate) => portal.getOpportunity(candidate)!.contactId !== null)!;
+		const id = portal
+			.opportunityIds()
+			.find((candidate) => portal.getOpportunity(candidate)!.contactId !== null)!;
 		const contactId = portal.getOpportunity(id)!.contactId;
 		const [after] = (await deleteIds(portal, [id])).json.response;
-		expect(after.contact).toEqual(expect.objectContaining({ id: contactId, displayName: expect.any(String) }));
+		expect(after.contact).toEqual(
+			expect.objectContaining({ id: contactId, displayName: expect.any(String) }),
+		);
 	});
 
 	it('answers the same route with the .json suffix', async () => {
@@ -290,27 +380,42 @@ describe('PUT /api/2.0/crm/opportunity: the response cap', () => {
 		const ids = range(1, 1200).reverse();
 		const reply = await deleteIds(portal, ids);
 		expect(reply.status).toBe(200);
-		expect(Object.keys(reply.json)).toEqual(['count', 'nextIndex', 'total', 'status', 'statusCode', 'response']);
-		expect(reply.json).toEqual(expect.objectContaining({ count: 1000, nextIndex: 1000, total: 1200 }));
+		expect(Object.keys(reply.json)).toEqual([
+			'count',
+			'nextIndex',
+			'total',
+			'status',
+			'statusCode',
+			'response',
+		]);
+		expect(reply.json).toEqual(
+			expect.objectContaining({ count: 1000, nextIndex: 1000, total: 1200 }),
+		);
 		expect(idsOf(reply.json.response)).toEqual(range(1, 1000));
 		expect(portal.deletedIds()).toHaveLength(1200);
 		expect(portal.opportunityIds()).toEqual(range(1201, 1300));
 	});
 
 	it('caps at ?count=N too, still deleting everything', async () => {
-		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5', { body: { opportunityids: range(1, 20) } });
+		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5', {
+			body: { opportunityids: range(1, 20) },
+		});
 		expect(reply.json).toEqual(expect.objectContaining({ count: 5, nextIndex: 5, total: 20 }));
 		expect(idsOf(reply.json.response)).toEqual(range(1, 5));
 		expect(portal.deletedIds()).toEqual(range(1, 20));
 	});
 
 	it('carries no total or nextIndex when nothing was cut', async () => {
-		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5', { body: { opportunityids: range(1, 5) } });
+		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5', {
+			body: { opportunityids: range(1, 5) },
+		});
 		expect(Object.keys(reply.json)).toEqual(['count', 'status', 'statusCode', 'response']);
 	});
 
 	it('never sends more than 1000 items, whatever ?count asks', async () => {
-		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5000', { body: { opportunityids: range(1, 1200) } });
+		const reply = await call(portal, 'PUT', '/api/2.0/crm/opportunity?count=5000', {
+			body: { opportunityids: range(1, 1200) },
+		});
 		expect(reply.json).toEqual(expect.objectContaining({ count: 1000, total: 1200 }));
 	});
 });
@@ -360,7 +465,9 @@ describe('GET /api/2.0/crm/opportunity/{id}', () => {
 		['another tenant’s deal', OTHER_TENANT, 'admin'],
 		['a private deal the caller may not read', PRIVATE, 'user'],
 	] as const)('answers 404 for %s', async (_, id, who) => {
-		const reply = await call(portal, 'GET', `/api/2.0/crm/opportunity/${id}`, { authorization: portal.users[who].token });
+		const reply = await call(portal, 'GET', `/api/2.0/crm/opportunity/${id}`, {
+			authorization: portal.users[who].token,
+		});
 		expectErrorEnvelope(reply, 404, 'Not found');
 	});
 
@@ -378,20 +485,27 @@ describe('DELETE /api/2.0/crm/opportunity/{id}', () => {
 		const reply = await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${PRIVATE}`);
 		expect(reply.status).toBe(200);
 		expect(reply.json.count).toBe(1);
-		expect(reply.json.response).toEqual(expect.objectContaining({ id: PRIVATE, isPrivate: false, members: [], customFields: [] }));
+		expect(reply.json.response).toEqual(
+			expect.objectContaining({ id: PRIVATE, isPrivate: false, members: [], customFields: [] }),
+		);
 		expect(reply.json.response).not.toHaveProperty('accessList');
 		expect(portal.deletedIds()).toEqual([PRIVATE]);
 		expectErrorEnvelope(await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${PRIVATE}`), 404);
 	});
 
 	it('answers 404 for a deal the caller may not read, and keeps it', async () => {
-		const reply = await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${PRIVATE}`, { authorization: portal.users.user.token });
+		const reply = await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${PRIVATE}`, {
+			authorization: portal.users.user.token,
+		});
 		expectErrorEnvelope(reply, 404);
 		expect(portal.hasOpportunity(PRIVATE)).toBe(true);
 	});
 
 	it('answers 404 for another tenant’s deal and 400 for id 0', async () => {
-		expectErrorEnvelope(await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${OTHER_TENANT}`), 404);
+		expectErrorEnvelope(
+			await call(portal, 'DELETE', `/api/2.0/crm/opportunity/${OTHER_TENANT}`),
+			404,
+		);
 		expectErrorEnvelope(await call(portal, 'DELETE', '/api/2.0/crm/opportunity/0'), 400);
 		expect(portal.deletedIds()).toEqual([]);
 	});
@@ -401,7 +515,11 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 	freshPortal();
 
 	const filter = async (query: string, token?: string) =>
-		(await call(portal, 'GET', `/api/2.0/crm/opportunity/filter${query}`, { authorization: token ?? portal.token })).json;
+		(
+			await call(portal, 'GET', `/api/2.0/crm/opportunity/filter${query}`, {
+				authorization: token ?? portal.token,
+			})
+		).json;
 
 	it('lists what the caller can read, with total', async () => {
 		const asAdmin = await filter('');
@@ -414,8 +532,18 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 
 	it('pages with count and startIndex, carrying startIndex, nextIndex and total', async () => {
 		const page = await filter('?count=25&startIndex=25');
-		expect(Object.keys(page)).toEqual(['count', 'startIndex', 'nextIndex', 'total', 'status', 'statusCode', 'response']);
-		expect(page).toEqual(expect.objectContaining({ count: 25, startIndex: 25, nextIndex: 50, total: 60 }));
+		expect(Object.keys(page)).toEqual([
+			'count',
+			'startIndex',
+			'nextIndex',
+			'total',
+			'status',
+			'statusCode',
+			'response',
+		]);
+		expect(page).toEqual(
+			expect.objectContaining({ count: 25, startIndex: 25, nextIndex: 50, total: 60 }),
+		);
 		expect(idsOf(page.response)).toEqual(range(26, 50));
 		const last = await filter('?count=25&startIndex=50');
 		expect(last).not.toHaveProperty('nextIndex');
@@ -431,7 +559,9 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 		['id', (r: Json) => r.id],
 	])('sorts by %s, ascending or descending', async (sortBy, key) => {
 		const sorted = (list: Json[], direction: number) =>
-			[...list].sort((a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0) || a.id - b.id);
+			[...list].sort(
+				(a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0) || a.id - b.id,
+			);
 		const ascending = (await filter(`?sortBy=${sortBy}`)).response;
 		expect(idsOf(ascending)).toEqual(idsOf(sorted(ascending, 1)));
 		const descending = (await filter(`?sortBy=${sortBy}&sortOrder=descending`)).response;
@@ -441,7 +571,9 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 
 	it('filters by keyword in the title or description', async () => {
 		const all = (await filter('')).response as Json[];
-		const expected = all.filter((r) => `${r.title} ${r.description}`.toLowerCase().includes('renewal'));
+		const expected = all.filter((r) =>
+			`${r.title} ${r.description}`.toLowerCase().includes('renewal'),
+		);
 		expect(expected.length).toBeGreaterThan(0);
 		expect(expected.length).toBeLessThan(all.length);
 		const found = await filter('?filterValue=Renewal');
@@ -462,7 +594,9 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 	});
 
 	it('DELETE on the filter deletes every deal the caller can see that matches — all of them without a filter', async () => {
-		const reply = await call(portal, 'DELETE', '/api/2.0/crm/opportunity/filter', { authorization: portal.users.user.token });
+		const reply = await call(portal, 'DELETE', '/api/2.0/crm/opportunity/filter', {
+			authorization: portal.users.user.token,
+		});
 		expect(reply.json.count).toBe(54);
 		expect(portal.opportunityIds()).toEqual([10, 20, 30, 40, 50, 60]);
 	});
@@ -490,7 +624,9 @@ describe('authentication', () => {
 		expect(second.status).toBe(201);
 		expect(second.json.response.token).not.toBe(first.json.response.token);
 		for (const token of [first.json.response.token, second.json.response.token]) {
-			expect((await call(portal, 'GET', '/api/2.0/people/@self', { authorization: token })).status).toBe(200);
+			expect(
+				(await call(portal, 'GET', '/api/2.0/people/@self', { authorization: token })).status,
+			).toBe(200);
 		}
 	});
 
@@ -512,11 +648,24 @@ describe('authentication', () => {
 	});
 
 	it('blocks a login for 60 s after 5 failures within 60 s, even with the right password', async () => {
-		for (let i = 0; i < 5; i++) expectErrorEnvelope(await logIn('user@example.com', 'wrong'), 500, 'User authentication failed');
-		expectErrorEnvelope(await logIn('user@example.com', 'demo-user-1'), 500, 'Login Fail. Too many attempts');
+		for (let i = 0; i < 5; i++)
+			expectErrorEnvelope(
+				await logIn('user@example.com', 'wrong'),
+				500,
+				'User authentication failed',
+			);
+		expectErrorEnvelope(
+			await logIn('user@example.com', 'demo-user-1'),
+			500,
+			'Login Fail. Too many attempts',
+		);
 		expect((await logIn('admin@example.com', 'demo-admin-1')).status).toBe(201);
 		clock += 59_000;
-		expectErrorEnvelope(await logIn('user@example.com', 'demo-user-1'), 500, 'Login Fail. Too many attempts');
+		expectErrorEnvelope(
+			await logIn('user@example.com', 'demo-user-1'),
+			500,
+			'Login Fail. Too many attempts',
+		);
 		clock += 2_000;
 		expect((await logIn('user@example.com', 'demo-user-1')).status).toBe(201);
 	});
@@ -524,16 +673,25 @@ describe('authentication', () => {
 	it('forgets failures older than 60 s', async () => {
 		for (let i = 0; i < 5; i++) await logIn('user@example.com', 'wrong');
 		clock += 61_000;
-		expectErrorEnvelope(await logIn('user@example.com', 'wrong'), 500, 'User authentication failed');
+		expectErrorEnvelope(
+			await logIn('user@example.com', 'wrong'),
+			500,
+			'User authentication failed',
+		);
 		expect((await logIn('user@example.com', 'demo-user-1')).status).toBe(201);
 	});
 
 	it('gives a two-factor account no token (token null, tfa, tfaKey), while its pasted token works', async () => {
 		const reply = await logIn('two-factor@example.com', 'demo-2fa-1');
 		expect(reply.status).toBe(201);
-		expect(reply.text).toMatch(/^\{"count":1,"status":0,"statusCode":201,"response":\{"token":null,"tfa":true,"tfaKey":"[A-Z2-7]{16}"\}\}$/);
+		expect(reply.text).toMatch(
+			/^\{"count":1,"status":0,"statusCode":201,"response":\{"token":null,"tfa":true,"tfaKey":"[A-Z2-7]{16}"\}\}$/,
+		);
 		const { token } = portal.users.twoFactor;
-		expect((await call(portal, 'GET', '/api/2.0/crm/settings/currency', { authorization: token })).status).toBe(200);
+		expect(
+			(await call(portal, 'GET', '/api/2.0/crm/settings/currency', { authorization: token }))
+				.status,
+		).toBe(200);
 		expect((await deleteIds(portal, [1], { authorization: token })).json.count).toBe(1);
 	});
 
@@ -549,20 +707,40 @@ describe('authentication', () => {
 				isAdmin: true,
 			}),
 		);
-		const asUser = (await call(portal, 'GET', '/api/2.0/people/@self', { authorization: portal.users.user.token })).json.response;
+		const asUser = (
+			await call(portal, 'GET', '/api/2.0/people/@self', { authorization: portal.users.user.token })
+		).json.response;
 		expect(asUser.email).toBe('user@example.com');
 		expect(asUser).not.toHaveProperty('isAdmin'); // false is left out
-		expect((await call(portal, 'GET', '/api/2.0/people/@self', { authorization: portal.users.noCrm.token })).status).toBe(200);
+		expect(
+			(
+				await call(portal, 'GET', '/api/2.0/people/@self', {
+					authorization: portal.users.noCrm.token,
+				})
+			).status,
+		).toBe(200);
 	});
 
 	it('GET crm/settings/currency lists currencies for CRM users and answers 403 without CRM access', async () => {
-		const reply = await call(portal, 'GET', '/api/2.0/crm/settings/currency', { authorization: portal.users.user.token });
+		const reply = await call(portal, 'GET', '/api/2.0/crm/settings/currency', {
+			authorization: portal.users.user.token,
+		});
 		expect(reply.status).toBe(200);
 		expect(reply.json.count).toBe(reply.json.response.length);
 		expect(reply.json.response).toContainEqual({
-			title: 'US Dollar', symbol: '$', abbreviation: 'USD', cultureName: 'en-US', isConvertable: true, isBasic: true,
+			title: 'US Dollar',
+			symbol: '$',
+			abbreviation: 'USD',
+			cultureName: 'en-US',
+			isConvertable: true,
+			isBasic: true,
 		});
-		expectErrorEnvelope(await call(portal, 'GET', '/api/2.0/crm/settings/currency', { authorization: portal.users.noCrm.token }), 403);
+		expectErrorEnvelope(
+			await call(portal, 'GET', '/api/2.0/crm/settings/currency', {
+				authorization: portal.users.noCrm.token,
+			}),
+			403,
+		);
 	});
 
 	it.each([
@@ -572,16 +750,24 @@ describe('authentication', () => {
 		['DELETE', '/api/2.0/crm/opportunity/filter'],
 		['GET', '/api/2.0/crm/settings/currency.json'],
 	])('answers 403 to a user without CRM access on %s %s', async (method, route) => {
-		expectErrorEnvelope(await call(portal, method, route, { authorization: portal.users.noCrm.token }), 403);
+		expectErrorEnvelope(
+			await call(portal, method, route, { authorization: portal.users.noCrm.token }),
+			403,
+		);
 		expect(portal.deletedIds()).toEqual([]);
 	});
 
 	describe('reads credentials as the server does', () => {
-		const self = (options: CallOptions, query = '') => call(portal, 'GET', `/api/2.0/people/@self${query}`, options);
+		const self = (options: CallOptions, query = '') =>
+			call(portal, 'GET', `/api/2.0/people/@self${query}`, options);
 
 		it.each([
 			['the raw token (the documented form)', (p: Portal) => p.users.user.token, 'header'],
-			['only the part before a comma', (p: Portal) => `${p.users.user.token}, something-else`, 'header'],
+			[
+				'only the part before a comma',
+				(p: Portal) => `${p.users.user.token}, something-else`,
+				'header',
+			],
 			['Bearer', (p: Portal) => `Bearer ${p.users.user.token}`, 'bearer'],
 			['Basic with the e-mail', () => basic('user@example.com', 'demo-user-1'), 'basic'],
 			['Basic with the user name', () => basic('jamie.rivera', 'demo-user-1'), 'basic'],
@@ -596,7 +782,10 @@ describe('authentication', () => {
 			const key = encodeURIComponent(portal.users.user.token);
 			const byQuery = await self({ authorization: 'garbage' }, `?asc_auth_key=${key}`);
 			expect(byQuery.json.response.email).toBe('user@example.com');
-			const byCookie = await self({ authorization: null, headers: { Cookie: `lang=en; asc_auth_key=${key}` } });
+			const byCookie = await self({
+				authorization: null,
+				headers: { Cookie: `lang=en; asc_auth_key=${key}` },
+			});
 			expect(byCookie.json.response.email).toBe('user@example.com');
 			expect(portal.requests.map((r) => r.auth?.via)).toEqual(['query', 'cookie']);
 		});
@@ -608,7 +797,8 @@ describe('authentication', () => {
 			['an unknown scheme', 'Token TOKEN', true],
 			['Basic with a token', 'Basic TOKEN', true],
 		])('answers 401 for %s', async (_, header, challenge) => {
-			const authorization = header === null ? null : header.replace('TOKEN', portal.users.user.token);
+			const authorization =
+				header === null ? null : header.replace('TOKEN', portal.users.user.token);
 			expectUnauthorized(await self({ authorization }), challenge);
 		});
 
@@ -627,10 +817,18 @@ describe('authentication', () => {
 	});
 
 	it('answers unknown routes with a 404 error envelope, after authentication', async () => {
-		for (const [method, route] of [['GET', '/api/2.0/crm/nothing'], ['POST', '/api/2.0/crm/opportunity'], ['GET', '/'], ['PATCH', '/api/2.0/crm/opportunity/1']]) {
+		for (const [method, route] of [
+			['GET', '/api/2.0/crm/nothing'],
+			['POST', '/api/2.0/crm/opportunity'],
+			['GET', '/'],
+			['PATCH', '/api/2.0/crm/opportunity/1'],
+		]) {
 			expectErrorEnvelope(await call(portal, method, route), 404, 'Not found');
 		}
-		expectUnauthorized(await call(portal, 'GET', '/api/2.0/crm/nothing', { authorization: null }), false);
+		expectUnauthorized(
+			await call(portal, 'GET', '/api/2.0/crm/nothing', { authorization: null }),
+			false,
+		);
 	});
 });
 
@@ -646,14 +844,22 @@ describe('wire format', () => {
 
 	it('writes the envelope keys in order, dropping 0/null ones but keeping status', async () => {
 		expectKeyOrder(JSON.parse(text), ENVELOPE_KEYS);
-		expect(Object.keys(JSON.parse(text))).toEqual(['count', 'total', 'status', 'statusCode', 'response']);
+		expect(Object.keys(JSON.parse(text))).toEqual([
+			'count',
+			'total',
+			'status',
+			'statusCode',
+			'response',
+		]);
 		const empty = await deleteIds(portal, [9999]);
 		expect(Object.keys(empty.json)).toEqual(['status', 'statusCode', 'response']);
 	});
 
 	it('writes the error envelope exactly', async () => {
 		const reply = await call(portal, 'GET', '/api/2.0/crm/opportunity/9999');
-		expect(reply.text).toBe('{"status":1,"statusCode":404,"error":{"message":"Not found","hresult":-2147467259,"data":{}}}');
+		expect(reply.text).toBe(
+			'{"status":1,"statusCode":404,"error":{"message":"Not found","hresult":-2147467259,"data":{}}}',
+		);
 	});
 
 	it('writes camelCase keys only', () => {
@@ -709,15 +915,27 @@ describe('wire format', () => {
 			expectKeyOrder(employee, ['id', 'displayName', 'title', 'avatarSmall', 'profileUrl']);
 		}
 		expect(employees.find((e) => e.displayName === 'Taylor Nguyen')).not.toHaveProperty('title');
-		expect(employees.find((e) => e.displayName === 'Dana Whitfield').title).toBe('Key Account Manager');
+		expect(employees.find((e) => e.displayName === 'Dana Whitfield').title).toBe(
+			'Key Account Manager',
+		);
 	});
 
 	it('writes contacts with an explicit null currency, isCompany only for companies', () => {
 		const contacts = records.flatMap((r) => [...(r.contact ? [r.contact] : []), ...r.members]);
 		for (const contact of contacts) {
 			expectKeyOrder(contact, [
-				'smallFotoUrl', 'mediumFotoUrl', 'displayName', 'isCompany', 'accessList', 'isPrivate', 'isShared',
-				'shareType', 'currency', 'canEdit', 'canDelete', 'id',
+				'smallFotoUrl',
+				'mediumFotoUrl',
+				'displayName',
+				'isCompany',
+				'accessList',
+				'isPrivate',
+				'isShared',
+				'shareType',
+				'currency',
+				'canEdit',
+				'canDelete',
+				'id',
 			]);
 			expect(contact).toHaveProperty('currency');
 			expect(contact.isShared === true).toBe((contact.shareType ?? 0) !== 0);
@@ -731,7 +949,14 @@ describe('wire format', () => {
 	it('writes stages without sortOrder, and leaves out a 0 success probability and the Open stage type', () => {
 		const stages = records.map((r) => r.stage);
 		for (const stage of stages) {
-			expectKeyOrder(stage, ['successProbability', 'stageType', 'title', 'description', 'color', 'id']);
+			expectKeyOrder(stage, [
+				'successProbability',
+				'stageType',
+				'title',
+				'description',
+				'color',
+				'id',
+			]);
 			expect(stage).not.toHaveProperty('sortOrder');
 		}
 		const lost = stages.find((s) => s.title === 'Lost');
@@ -746,7 +971,16 @@ describe('wire format', () => {
 		const fields = records.flatMap((r) => r.customFields.map((f: Json) => ({ ...f, deal: r.id })));
 		expect(fields.length).toBeGreaterThan(0);
 		for (const field of fields) {
-			expectKeyOrder(field, ['entityId', 'label', 'fieldValue', 'fieldType', 'position', 'mask', 'id', 'deal']);
+			expectKeyOrder(field, [
+				'entityId',
+				'label',
+				'fieldValue',
+				'fieldType',
+				'position',
+				'mask',
+				'id',
+				'deal',
+			]);
 			expect(field.entityId).toBe(field.deal);
 			expect(typeof field.fieldValue).toBe('string');
 		}
@@ -764,14 +998,17 @@ describe('wire format', () => {
 	it('escapes every / as \\/ (and JSON parsers read it back)', () => {
 		expect(text).toContain('\\/skins\\/default');
 		expect(text).not.toMatch(/[^\\]\//);
-		expect(records[0].createBy.avatarSmall).toBe('/skins/default/images/default_user_photo_size_32-32.png');
+		expect(records[0].createBy.avatarSmall).toBe(
+			'/skins/default/images/default_user_photo_size_32-32.png',
+		);
 	});
 
 	it('writes dates in portal time (+03:00) with 7 fractional digits, and unset close dates as MinValue', () => {
 		let unset = 0;
 		for (const record of records) {
 			const stored = portal.getOpportunity(record.id)!;
-			for (const key of ['created', 'actualCloseDate', 'expectedCloseDate']) expect(record[key]).toMatch(DATE);
+			for (const key of ['created', 'actualCloseDate', 'expectedCloseDate'])
+				expect(record[key]).toMatch(DATE);
 			expect(record.created).toMatch(/\+03:00$/);
 			expect(new Date(record.created).getTime()).toBe(stored.created);
 			for (const key of ['actualCloseDate', 'expectedCloseDate'] as const) {
@@ -795,10 +1032,19 @@ describe('wire format', () => {
 	});
 
 	it('gives the same data for the same seed, different data for another, and deal n the same whatever the size', async () => {
-		const others = await Promise.all([startPortal({ opportunities: 60 }), startPortal({ opportunities: 60, seed: 2 }), startPortal({ opportunities: 20 })]);
+		const others = await Promise.all([
+			startPortal({ opportunities: 60 }),
+			startPortal({ opportunities: 60, seed: 2 }),
+			startPortal({ opportunities: 20 }),
+		]);
 		try {
-			const [same, otherSeed, smaller] = await Promise.all(others.map((p) => call(p, 'GET', '/api/2.0/crm/opportunity/filter?count=20', { authorization: p.token })));
-			const firstTwenty = (await call(portal, 'GET', '/api/2.0/crm/opportunity/filter?count=20')).json.response;
+			const [same, otherSeed, smaller] = await Promise.all(
+				others.map((p) =>
+					call(p, 'GET', '/api/2.0/crm/opportunity/filter?count=20', { authorization: p.token }),
+				),
+			);
+			const firstTwenty = (await call(portal, 'GET', '/api/2.0/crm/opportunity/filter?count=20'))
+				.json.response;
 			expect(same.json.response).toEqual(firstTwenty);
 			expect(smaller.json.response).toEqual(firstTwenty);
 			expect(otherSeed.json.response).not.toEqual(firstTwenty);
@@ -812,12 +1058,15 @@ describe('wire format', () => {
 describe('faults', () => {
 	freshPortal();
 
-	it.each([[500], [502], [504], [402], [403], [400]])('answers an injected %s with the error envelope, deleting nothing', async (status) => {
-		portal.injectFault({ type: 'status', status });
-		expectErrorEnvelope(await deleteIds(portal, [1]), status);
-		expect(portal.hasOpportunity(1)).toBe(true);
-		expect((await deleteIds(portal, [1])).status).toBe(200);
-	});
+	it.each([[500], [502], [504], [402], [403], [400]])(
+		'answers an injected %s with the error envelope, deleting nothing',
+		async (status) => {
+			portal.injectFault({ type: 'status', status });
+			expectErrorEnvelope(await deleteIds(portal, [1]), status);
+			expect(portal.hasOpportunity(1)).toBe(true);
+			expect((await deleteIds(portal, [1])).status).toBe(200);
+		},
+	);
 
 	it('answers 429 and 503 with Retry-After, for the next `times` requests', async () => {
 		portal.injectFault({ type: 'status', status: 429, retryAfter: 7 });
@@ -829,7 +1078,11 @@ describe('faults', () => {
 	});
 
 	it('answers a 404 HTML page', async () => {
-		portal.injectFault({ type: 'status', status: 404, body: '<html><body>Not Found</body></html>' });
+		portal.injectFault({
+			type: 'status',
+			status: 404,
+			body: '<html><body>Not Found</body></html>',
+		});
 		const reply = await deleteIds(portal, [1]);
 		expect(reply.status).toBe(404);
 		expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
@@ -922,11 +1175,18 @@ describe('faults', () => {
 	});
 
 	it('applies faults to authentication requests too, and clearFaults drops them', async () => {
-		portal.injectFault({ type: 'status', status: 500 }, { match: (r) => r.path.startsWith('/api/2.0/authentication'), times: 5 });
+		portal.injectFault(
+			{ type: 'status', status: 500 },
+			{ match: (r) => r.path.startsWith('/api/2.0/authentication'), times: 5 },
+		);
 		const body = { userName: 'admin@example.com', password: 'demo-admin-1' };
-		expect((await call(portal, 'POST', '/api/2.0/authentication', { authorization: null, body })).status).toBe(500);
+		expect(
+			(await call(portal, 'POST', '/api/2.0/authentication', { authorization: null, body })).status,
+		).toBe(500);
 		portal.clearFaults();
-		expect((await call(portal, 'POST', '/api/2.0/authentication', { authorization: null, body })).status).toBe(201);
+		expect(
+			(await call(portal, 'POST', '/api/2.0/authentication', { authorization: null, body })).status,
+		).toBe(201);
 	});
 
 	it('refuses an unknown fault type', () => {
@@ -946,12 +1206,17 @@ describe('request log', () => {
 
 	it('records method, path, query, headers, parsed body and status, with secrets redacted', async () => {
 		const token = portal.users.admin.token;
-		await call(portal, 'PUT', '/api/2.0/crm/opportunity.json?count=5', { body: { opportunityids: [3, 1] } });
+		await call(portal, 'PUT', '/api/2.0/crm/opportunity.json?count=5', {
+			body: { opportunityids: [3, 1] },
+		});
 		await call(portal, 'GET', `/api/2.0/people/@self?asc_auth_key=${encodeURIComponent(token)}`, {
 			authorization: null,
 			headers: { Cookie: `asc_auth_key=${token}` },
 		});
-		await call(portal, 'POST', '/api/2.0/authentication', { authorization: null, body: { userName: 'admin@example.com', password: 'demo-admin-1' } });
+		await call(portal, 'POST', '/api/2.0/authentication', {
+			authorization: null,
+			body: { userName: 'admin@example.com', password: 'demo-admin-1' },
+		});
 		await call(portal, 'POST', '/api/2.0/authentication', {
 			authorization: null,
 			body: 'userName=admin%40example.com&password=demo-admin-1',
@@ -978,7 +1243,9 @@ describe('request log', () => {
 		expect(form.body).toBe('userName=admin%40example.com&password=[redacted]');
 
 		const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n');
-		expect(lines.map((line) => JSON.parse(line))).toEqual(portal.requests.map((r) => JSON.parse(JSON.stringify(r))));
+		expect(lines.map((line) => JSON.parse(line))).toEqual(
+			portal.requests.map((r) => JSON.parse(JSON.stringify(r))),
+		);
 		for (const secret of [token, encodeURIComponent(token), 'demo-admin-1']) {
 			expect(JSON.stringify(portal.requests)).not.toContain(secret);
 			expect(fs.readFileSync(logFile, 'utf8')).not.toContain(secret);
@@ -1008,13 +1275,20 @@ describe('request log', () => {
 describe('HTTPS with a self-signed certificate', () => {
 	freshPortal({ https: true, opportunities: 5 });
 
-	function httpsGet(url: string, options: https.RequestOptions): Promise<{ status: number; body: string }> {
+	function httpsGet(
+		url: string,
+		options: https.RequestOptions,
+	): Promise<{ status: number; body: string }> {
 		return new Promise((resolve, reject) => {
-			const request = https.request(url, { headers: { Authorization: portal.token }, ...options }, (response) => {
-				let body = '';
-				response.on('data', (chunk) => (body += chunk));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-			});
+			const request = https.request(
+				url,
+				{ headers: { Authorization: portal.token }, ...options },
+				(response) => {
+					let body = '';
+					response.on('data', (chunk) => (body += chunk));
+					response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+				},
+			);
 			request.on('error', reject);
 			request.end();
 		});
@@ -1026,21 +1300,33 @@ describe('HTTPS with a self-signed certificate', () => {
 		const viaIp = await httpsGet(`${portal.url}/api/2.0/crm/opportunity/1`, { ca: portal.ca });
 		expect(viaIp.status).toBe(200);
 		expect(JSON.parse(viaIp.body).response.id).toBe(1);
-		const viaName = await httpsGet(`${portal.url.replace('127.0.0.1', 'localhost')}/api/2.0/crm/opportunity/1`, { ca: portal.ca, family: 4 });
+		const viaName = await httpsGet(
+			`${portal.url.replace('127.0.0.1', 'localhost')}/api/2.0/crm/opportunity/1`,
+			{ ca: portal.ca, family: 4 },
+		);
 		expect(viaName.status).toBe(200);
 	});
 
 	it('is refused by a client that verifies certificates, and accepted when told to ignore SSL issues', async () => {
-		await expect(httpsGet(`${portal.url}/api/2.0/crm/opportunity/1`, {})).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
-		expect((await httpsGet(`${portal.url}/api/2.0/crm/opportunity/1`, { rejectUnauthorized: false })).status).toBe(200);
+		await expect(httpsGet(`${portal.url}/api/2.0/crm/opportunity/1`, {})).rejects.toMatchObject({
+			code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+		});
+		expect(
+			(await httpsGet(`${portal.url}/api/2.0/crm/opportunity/1`, { rejectUnauthorized: false }))
+				.status,
+		).toBe(200);
 	});
 });
 
 describe('command line', () => {
 	it('prints the URL and demo credentials, deletes with the printed token, and stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--opportunities', '30', '--seed', '3'], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(__dirname, 'cli.js'), '--port', '0', '--opportunities', '30', '--seed', '3'],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		try {
 			let output = '';
 			await new Promise<void>((resolve, reject) => {

@@ -57,7 +57,8 @@ class ApiError extends Error {
 }
 
 /** ArgumentException() without a message: .NET's default text. */
-const argumentError = () => new ApiError(400, 'Value does not fall within the expected range.', HRESULT.argument);
+const argumentError = () =>
+	new ApiError(400, 'Value does not fall within the expected range.', HRESULT.argument);
 /** What the framework answers when a parameter cannot be bound (bad JSON, "abc" for an int). */
 const invalidArguments = () => new ApiError(400, 'Invalid arguments', HRESULT.argument);
 const notFound = () => new ApiError(404, 'Not found', HRESULT.fail);
@@ -71,8 +72,16 @@ const API = '/api/2.0/';
 
 /** @type {[string, RegExp, Handler][]} paths are matched lower-cased, without a `.json` suffix */
 const ROUTES = [
-	['GET', /^\/api\/2\.0\/people\/@self$/, (call, state) => single(200, state.wrappers.profile(call.user))],
-	['GET', /^\/api\/2\.0\/crm\/settings\/currency$/, (call, state) => list(call, state, state.wrappers.currencies(), (c) => c)],
+	[
+		'GET',
+		/^\/api\/2\.0\/people\/@self$/,
+		(call, state) => single(200, state.wrappers.profile(call.user)),
+	],
+	[
+		'GET',
+		/^\/api\/2\.0\/crm\/settings\/currency$/,
+		(call, state) => list(call, state, state.wrappers.currencies(), (c) => c),
+	],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity$/, deleteBatch],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/filter$/, filter],
 	['DELETE', /^\/api\/2\.0\/crm\/opportunity\/filter$/, deleteByFilter],
@@ -94,7 +103,8 @@ function handleApi(state, request) {
 	/** @type {Identity | undefined} */
 	let identity;
 	try {
-		if (request.method === 'POST' && path === '/api/2.0/authentication') return login(state, params());
+		if (request.method === 'POST' && path === '/api/2.0/authentication')
+			return login(state, params());
 		if (!path.startsWith(API)) throw notFound();
 
 		identity = state.auth.identify({
@@ -123,7 +133,11 @@ function route(state, request, path, user, params) {
 	if (path.startsWith(`${API}crm/`) && user.crm === 'none') throw accessDenied();
 	for (const [method, pattern, handler] of ROUTES) {
 		const match = method === request.method ? pattern.exec(path) : null;
-		if (match) return handler({ user, match: match.slice(1), query: queryReader(request.url), params }, state);
+		if (match)
+			return handler(
+				{ user, match: match.slice(1), query: queryReader(request.url), params },
+				state,
+			);
 	}
 	throw notFound();
 }
@@ -181,7 +195,10 @@ function filter(call, state) {
 	const page = matches.slice(startIndex, startIndex + count);
 	const nextIndex = startIndex + page.length < matches.length ? startIndex + page.length : 0;
 	const response = page.map((deal) => state.wrappers.opportunity(deal, 'list'));
-	return json(200, envelope({ statusCode: 200, response, startIndex, nextIndex, total: matches.length }));
+	return json(
+		200,
+		envelope({ statusCode: 200, response, startIndex, nextIndex, total: matches.length }),
+	);
 }
 
 /** DeleteBatchDeals by filter: with no filter it deletes every deal the caller can see. @type {Handler} */
@@ -218,7 +235,15 @@ function list(call, state, items, wrap) {
 	const limit = Math.min(positiveInt(call.query('count')) ?? state.maxPage, state.maxPage);
 	const cut = items.length > limit;
 	const response = items.slice(0, limit).map(wrap);
-	return json(200, envelope({ statusCode: 200, response, nextIndex: cut ? limit : 0, total: cut ? items.length : 0 }));
+	return json(
+		200,
+		envelope({
+			statusCode: 200,
+			response,
+			nextIndex: cut ? limit : 0,
+			total: cut ? items.length : 0,
+		}),
+	);
 }
 
 /**
@@ -235,7 +260,12 @@ function single(status, response) {
  * @returns {Answer}
  */
 function json(status, body) {
-	return { status, contentType: JSON_TYPE, body: toJson(body), payload: body.response ?? body.error };
+	return {
+		status,
+		contentType: JSON_TYPE,
+		body: toJson(body),
+		payload: body.response ?? body.error,
+	};
 }
 
 /** @param {ApiError} error */
@@ -250,7 +280,10 @@ function failure(error) {
  */
 function unauthorized(request) {
 	const realm = (request.headers.host ?? '127.0.0.1').replace(/:\d+$/, '');
-	const headers = request.headers.authorization === undefined ? undefined : { 'WWW-Authenticate': `Basic realm="${realm}"` };
+	const headers =
+		request.headers.authorization === undefined
+			? undefined
+			: { 'WWW-Authenticate': `Basic realm="${realm}"` };
 	return { status: 401, contentType: 'text/plain; charset=utf-8', body: 'Unauthorized', headers };
 }
 
@@ -264,7 +297,8 @@ function bodyParams(request) {
 	if (isForm(request)) {
 		/** @type {Record<string, string[]>} */
 		const params = {};
-		for (const [key, value] of new URLSearchParams(request.rawBody)) (params[key.replace(/\[\]$/, '')] ??= []).push(value);
+		for (const [key, value] of new URLSearchParams(request.rawBody))
+			(params[key.replace(/\[\]$/, '')] ??= []).push(value);
 		return params;
 	}
 	if (mediaType(request) !== 'application/json' || request.rawBody.trim() === '') return {};
@@ -302,8 +336,10 @@ function integerList(value) {
 	if (value === undefined || value === null) return [];
 	if (!Array.isArray(value)) throw invalidArguments();
 	return value.map((element) => {
-		const number = typeof element === 'string' && /^\s*[-+]?\d+\s*$/.test(element) ? Number(element) : element;
-		if (typeof number !== 'number' || !Number.isInteger(number) || Math.abs(number) > INT32_MAX) throw invalidArguments();
+		const number =
+			typeof element === 'string' && /^\s*[-+]?\d+\s*$/.test(element) ? Number(element) : element;
+		if (typeof number !== 'number' || !Number.isInteger(number) || Math.abs(number) > INT32_MAX)
+			throw invalidArguments();
 		return number;
 	});
 }
@@ -319,7 +355,8 @@ function dealId(text) {
 function queryReader(url) {
 	/** @type {Map<string, string>} */
 	const values = new Map();
-	for (const [key, value] of url.searchParams) if (!values.has(key.toLowerCase())) values.set(key.toLowerCase(), value);
+	for (const [key, value] of url.searchParams)
+		if (!values.has(key.toLowerCase())) values.set(key.toLowerCase(), value);
 	return (/** @type {string} */ name) => values.get(name.toLowerCase());
 }
 

@@ -155,9 +155,27 @@ function tfaKeyFrom(random) {
 
 const DEMO_USERS = /** @type {const} */ ([
 	['admin', 'Alex', 'Morgan', 'Sales Director', 'admin@example.com', 'admin', true, 'demo-admin-1'],
-	['user', 'Jamie', 'Rivera', 'Account Executive', 'user@example.com', 'user', false, 'demo-user-1'],
+	[
+		'user',
+		'Jamie',
+		'Rivera',
+		'Account Executive',
+		'user@example.com',
+		'user',
+		false,
+		'demo-user-1',
+	],
 	['noCrm', 'Casey', 'Lee', 'Accountant', 'no-crm@example.com', 'none', false, 'demo-nocrm-1'],
-	['twoFactor', 'Robin', 'Patel', 'Sales Manager', 'two-factor@example.com', 'user', false, 'demo-2fa-1'],
+	[
+		'twoFactor',
+		'Robin',
+		'Patel',
+		'Sales Manager',
+		'two-factor@example.com',
+		'user',
+		false,
+		'demo-2fa-1',
+	],
 ]);
 
 /** Staff who own deals but have no demo password; one has no job title (the wrapper then omits `title`). */
@@ -199,28 +217,104 @@ const CURRENCIES = /** @type {const} */ ([
 const DEAL_CURRENCIES = ['USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP', 'RUB', 'CAD', 'CHF'];
 
 const COMPANIES = [
-	'Northwind Traders', 'Contoso Ltd', 'Fabrikam Inc', 'Adventure Works', 'Tailspin Toys', 'Wide World Importers',
-	'Litware Inc', 'Proseware', 'Alpine Ski House', 'Blue Yonder Airlines', 'Coho Winery', 'Fourth Coffee',
-	'Humongous Insurance', 'Lucerne Publishing', "Margie's Travel", 'Southridge Video', 'Trey Research',
-	'Wingtip Toys', 'Woodgrove Bank', 'Baltic Freight GmbH', 'Kestrel Analytics', 'Meridian Health',
-	'Orbital Logistics', 'Pinecrest Realty', 'Redwood Legal LLP', 'Silverline Media', 'Harbor & Vine',
-	'Atlas Manufacturing', 'Nordlicht Energie AG', 'Sakura Design Studio',
+	'Northwind Traders',
+	'Contoso Ltd',
+	'Fabrikam Inc',
+	'Adventure Works',
+	'Tailspin Toys',
+	'Wide World Importers',
+	'Litware Inc',
+	'Proseware',
+	'Alpine Ski House',
+	'Blue Yonder Airlines',
+	'Coho Winery',
+	'Fourth Coffee',
+	'Humongous Insurance',
+	'Lucerne Publishing',
+	"Margie's Travel",
+	'Southridge Video',
+	'Trey Research',
+	'Wingtip Toys',
+	'Woodgrove Bank',
+	'Baltic Freight GmbH',
+	'Kestrel Analytics',
+	'Meridian Health',
+	'Orbital Logistics',
+	'Pinecrest Realty',
+	'Redwood Legal LLP',
+	'Silverline Media',
+	'Harbor & Vine',
+	'Atlas Manufacturing',
+	'Nordlicht Energie AG',
+	'Sakura Design Studio',
 ];
-const FIRST_NAMES = ['Olivia', 'Liam', 'Emma', 'Noah', 'Sofia', 'Lucas', 'Mia', 'Mateo', 'Anna', 'Jonas', 'Chloé', 'Ivan', 'Yuki', 'Priya', 'Omar', 'Elena', 'Kwame', 'Lena', 'Diego', 'Hannah'];
-const LAST_NAMES = ['Schmidt', 'García', 'Kowalski', 'Johnson', 'Rossi', 'Petrov', 'Tanaka', 'Sharma', 'Dubois', "O'Brien", 'Haddad', 'Larsen', 'Mensah', 'Novak', 'Silva'];
+const FIRST_NAMES = [
+	'Olivia',
+	'Liam',
+	'Emma',
+	'Noah',
+	'Sofia',
+	'Lucas',
+	'Mia',
+	'Mateo',
+	'Anna',
+	'Jonas',
+	'Chloé',
+	'Ivan',
+	'Yuki',
+	'Priya',
+	'Omar',
+	'Elena',
+	'Kwame',
+	'Lena',
+	'Diego',
+	'Hannah',
+];
+const LAST_NAMES = [
+	'Schmidt',
+	'García',
+	'Kowalski',
+	'Johnson',
+	'Rossi',
+	'Petrov',
+	'Tanaka',
+	'Sharma',
+	'Dubois',
+	"O'Brien",
+	'Haddad',
+	'Larsen',
+	'Mensah',
+	'Novak',
+	'Silva',
+];
 
 const PRODUCTS = [
-	'CRM licence renewal', 'Document Server upgrade', 'Onboarding workshop', 'Annual support contract',
-	'Cloud migration', 'Mail Server setup', 'Custom integration with 1C', 'Q3/Q4 consulting retainer',
-	'Data import & clean-up', 'Private cloud hosting', 'Security audit', 'Workspace Enterprise licences',
-	'Training for the sales team', 'Mobile apps roll-out', 'Backup and disaster recovery',
+	'CRM licence renewal',
+	'Document Server upgrade',
+	'Onboarding workshop',
+	'Annual support contract',
+	'Cloud migration',
+	'Mail Server setup',
+	'Custom integration with 1C',
+	'Q3/Q4 consulting retainer',
+	'Data import & clean-up',
+	'Private cloud hosting',
+	'Security audit',
+	'Workspace Enterprise licences',
+	'Training for the sales team',
+	'Mobile apps roll-out',
+	'Backup and disaster recovery',
 ];
 
 const LEAD_SOURCES = ['Website', 'Referral', 'Trade show', 'Partner', 'Cold call'];
 const REGIONS = ['EMEA', 'North America', 'LATAM', 'APAC', 'DACH', 'Nordics'];
 const NEXT_STEPS = [
-	'Send the revised quote', 'Schedule a demo with IT', 'Wait for the legal review', 'Call the CFO next week',
-	'Prepare the pilot environment', '',
+	'Send the revised quote',
+	'Schedule a demo with IT',
+	'Wait for the legal review',
+	'Call the CFO next week',
+	'Prepare the pilot environment',
+	'',
 ];
 
 /** Custom fields defined for opportunities (ids as a portal that also has contact fields would number them). */
@@ -257,21 +351,23 @@ function usDate(epochMs) {
 function createCatalog(seed) {
 	const random = stream(seed, 'users');
 	/** @type {Employee[]} */
-	const employees = DEMO_USERS.map(([key, firstName, lastName, title, email, crm, isAdmin, password]) => ({
-		key,
-		id: guid(random),
-		userName: `${firstName}.${lastName}`.toLowerCase(),
-		firstName,
-		lastName,
-		displayName: `${firstName} ${lastName}`,
-		title,
-		email,
-		crm,
-		isAdmin,
-		password,
-		token: tokenFrom(random),
-		tfaKey: key === 'twoFactor' ? tfaKeyFrom(random) : undefined,
-	}));
+	const employees = DEMO_USERS.map(
+		([key, firstName, lastName, title, email, crm, isAdmin, password]) => ({
+			key,
+			id: guid(random),
+			userName: `${firstName}.${lastName}`.toLowerCase(),
+			firstName,
+			lastName,
+			displayName: `${firstName} ${lastName}`,
+			title,
+			email,
+			crm,
+			isAdmin,
+			password,
+			token: tokenFrom(random),
+			tfaKey: key === 'twoFactor' ? tfaKeyFrom(random) : undefined,
+		}),
+	);
 	for (const [firstName, lastName, title] of STAFF) {
 		const userName = `${firstName}.${lastName}`.toLowerCase();
 		employees.push({
@@ -292,7 +388,8 @@ function createCatalog(seed) {
 	/** @type {Map<number, Contact[]>} */
 	const peopleOf = new Map();
 	for (const person of contacts) {
-		if (person.companyId !== null) peopleOf.set(person.companyId, [...(peopleOf.get(person.companyId) ?? []), person]);
+		if (person.companyId !== null)
+			peopleOf.set(person.companyId, [...(peopleOf.get(person.companyId) ?? []), person]);
 	}
 	return {
 		seed,
@@ -306,14 +403,16 @@ function createCatalog(seed) {
 			successProbability,
 			stageType,
 		})),
-		currencies: CURRENCIES.map(([abbreviation, title, symbol, cultureName, isConvertable, isBasic]) => ({
-			abbreviation,
-			title,
-			symbol,
-			cultureName,
-			isConvertable,
-			isBasic,
-		})),
+		currencies: CURRENCIES.map(
+			([abbreviation, title, symbol, cultureName, isConvertable, isBasic]) => ({
+				abbreviation,
+				title,
+				symbol,
+				cultureName,
+				isConvertable,
+				isBasic,
+			}),
+		),
 		contacts,
 		companies: contacts.filter((c) => c.isCompany),
 		peopleOf,
@@ -376,10 +475,17 @@ function createDeal(catalog, id, { tenant = 'main', isPrivate = id % 10 === 0 } 
 	const stage = pick(random, catalog.stages);
 	const created = CREATED_FROM + Math.floor(random() * CREATED_SPAN_DAYS * 86_400) * 1000;
 	const bidType = /** @type {Deal['bidType']} */ (random() < 0.6 ? 0 : between(random, 1, 5));
-	const bidValue = random() < 0.1 ? 0 : between(random, 5, 2000) * pick(random, [10, 25, 50, 100]) + pick(random, [0, 0, 0, 0.5, 0.99]);
+	const bidValue =
+		random() < 0.1
+			? 0
+			: between(random, 5, 2000) * pick(random, [10, 25, 50, 100]) +
+				pick(random, [0, 0, 0, 0.5, 0.99]);
 	const seats = pick(random, [5, 10, 20, 50, 120, 250]);
 	const product = pick(random, PRODUCTS);
-	const title = random() < 0.5 ? `${company.displayName}: ${product}` : `${product} (${seats} seats) — ${company.displayName}`;
+	const title =
+		random() < 0.5
+			? `${company.displayName}: ${product}`
+			: `${product} (${seats} seats) — ${company.displayName}`;
 	const closed = stage.stageType !== 0;
 
 	return {
@@ -399,7 +505,8 @@ function createDeal(catalog, id, { tenant = 'main', isPrivate = id % 10 === 0 } 
 		stageId: stage.id,
 		successProbability: stage.successProbability,
 		actualCloseDate: closed ? localMidnight(created + between(random, 5, 120) * DAY) : null,
-		expectedCloseDate: random() < 0.8 ? localMidnight(created + between(random, 15, 180) * DAY) : null,
+		expectedCloseDate:
+			random() < 0.8 ? localMidnight(created + between(random, 15, 180) * DAY) : null,
 		isPrivate,
 		accessList: isPrivate ? [...new Set([responsible.id, pick(random, staff).id])] : [],
 		customFields: customFieldValues(random, created),

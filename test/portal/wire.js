@@ -103,7 +103,9 @@ function offsetText(minutes) {
  */
 function envelope({ statusCode, response, startIndex = 0, nextIndex = 0, total = 0 }) {
 	const count = Array.isArray(response) ? response.length : 1;
-	return dropDefaults({ count, startIndex, nextIndex, total, status: 0, statusCode, response }, ['status']);
+	return dropDefaults({ count, startIndex, nextIndex, total, status: 0, statusCode, response }, [
+		'status',
+	]);
 }
 
 /**
@@ -116,4 +118,13 @@ function errorEnvelope(statusCode, message, hresult) {
 	return { status: 1, statusCode, error: { message, hresult, data: {} } };
 }
 
-module.exports = { PORTAL_OFFSET_MINUTES, HRESULT, Decimal, toJson, dropDefaults, apiDate, envelope, errorEnvelope };
+module.exports = {
+	PORTAL_OFFSET_MINUTES,
+	HRESULT,
+	Decimal,
+	toJson,
+	dropDefaults,
+	apiDate,
+	envelope,
+	errorEnvelope,
+};

@@ -41,7 +41,10 @@ interface ItemValue {
 const idArb = fc.oneof(
 	{ weight: 12, arbitrary: fc.integer({ min: 1, max: SEEDED }) },
 	{ weight: 3, arbitrary: fc.integer({ min: 1, max: 40 }) }, // a small range: many duplicates across items
-	{ weight: 1, arbitrary: fc.constantFrom(SEEDED + 1, SEEDED + 2, MAX_ID, MAX_ID - 1, 1_000_000_000) },
+	{
+		weight: 1,
+		arbitrary: fc.constantFrom(SEEDED + 1, SEEDED + 2, MAX_ID, MAX_ID - 1, 1_000_000_000),
+	},
 	{ weight: 1, arbitrary: fc.integer({ min: SEEDED + 3, max: MAX_ID }) },
 );
 const paddingArb = fc.constantFrom('', '', '', ' ', '  ', '\t', '\u00a0', '\u3000');
@@ -50,13 +53,30 @@ const zerosArb = fc.constantFrom('', '', '', '', '0', '00', '0000000000000');
 const writtenIdArb = fc
 	.tuple(idArb, paddingArb, zerosArb, paddingArb)
 	.map(([id, before, zeros, after]) => ({ id, text: `${before}${zeros}${id}${after}` }));
-const separatorArb = fc.constantFrom(',', ', ', ' ,', ';', '; ', '\n', '\r\n', '\r', ',,', ';\n', ' ; ');
+const separatorArb = fc.constantFrom(
+	',',
+	', ',
+	' ,',
+	';',
+	'; ',
+	'\n',
+	'\r\n',
+	'\r',
+	',,',
+	';\n',
+	' ; ',
+);
 
 /** The thousands rule of the issue: a part between ; and line breaks that is digits with ",ddd" groups. */
-const isAmbiguous = (text: string) => text.split(/[;\n\r]/).some((part) => /^,*[0-9]+(?:,[0-9]{3})+,*$/.test(part.trim()));
+const isAmbiguous = (text: string) =>
+	text.split(/[;\n\r]/).some((part) => /^,*[0-9]+(?:,[0-9]{3})+,*$/.test(part.trim()));
 
 const textListArb = fc
-	.tuple(fc.array(fc.tuple(writtenIdArb, separatorArb), { minLength: 1, maxLength: 10 }), fc.boolean(), separatorArb)
+	.tuple(
+		fc.array(fc.tuple(writtenIdArb, separatorArb), { minLength: 1, maxLength: 10 }),
+		fc.boolean(),
+		separatorArb,
+	)
 	.map(([pieces, leading, edge]): ItemValue => {
 		const text = `${leading ? edge : ''}${pieces.map(([w, sep], i) => (i === 0 ? w.text : `${sep}${w.text}`)).join('')}`;
 		return { value: text, ids: pieces.map(([w]) => w.id), invalid: isAmbiguous(text) };
@@ -66,7 +86,12 @@ const arrayEntryArb = fc.oneof(
 	{ weight: 4, arbitrary: idArb.map((id) => ({ entry: id as unknown, ids: [id] })) },
 	{ weight: 3, arbitrary: writtenIdArb.map((w) => ({ entry: w.text as unknown, ids: [w.id] })) },
 	{ weight: 1, arbitrary: idArb.map((id) => ({ entry: BigInt(id) as unknown, ids: [id] })) },
-	{ weight: 1, arbitrary: fc.constantFrom(null, undefined, '', '  ').map((entry) => ({ entry: entry as unknown, ids: [] as number[] })) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.constantFrom(null, undefined, '', '  ')
+			.map((entry) => ({ entry: entry as unknown, ids: [] as number[] })),
+	},
 );
 
 const validValueArb: fc.Arbitrary<ItemValue> = fc.oneof(
@@ -83,29 +108,77 @@ const validValueArb: fc.Arbitrary<ItemValue> = fc.oneof(
 	},
 	{
 		weight: 1,
-		arbitrary: fc.constantFrom<unknown>(null, undefined, '', [], ' ; \n', [null, '']).map((value) => ({ value, ids: [], empty: true })),
+		arbitrary: fc
+			.constantFrom<unknown>(null, undefined, '', [], ' ; \n', [null, ''])
+			.map((value) => ({ value, ids: [], empty: true })),
 	},
 );
 
 /** Values that are never valid. */
 const badValueArb: fc.Arbitrary<unknown> = fc.oneof(
-	fc.constantFrom<unknown>(0, -0, -1, 1.5, NaN, Infinity, -Infinity, true, false, {}, { id: 1 }, [[1]], ['1, 2'], '1,234', '1 234', '+5', '1.0', '0x1A', '1e3', '٣', '１'),
+	fc.constantFrom<unknown>(
+		0,
+		-0,
+		-1,
+		1.5,
+		NaN,
+		Infinity,
+		-Infinity,
+		true,
+		false,
+		{},
+		{ id: 1 },
+		[[1]],
+		['1, 2'],
+		'1,234',
+		'1 234',
+		'+5',
+		'1.0',
+		'0x1A',
+		'1e3',
+		'٣',
+		'１',
+	),
 	fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
 	fc.integer({ min: MAX_ID + 1, max: Number.MAX_SAFE_INTEGER }),
 	fc.integer({ min: -MAX_ID, max: 0 }),
 	fc.bigInt({ min: BigInt(MAX_ID) + BigInt(1), max: BigInt(2) ** BigInt(80) }),
 	// Digits with something that is not a digit, separator or padding inside or around them.
 	fc
-		.tuple(fc.integer({ min: 1, max: 99999 }), fc.constantFrom('a', 'x', '.', 'e', '+', '-', '/', '#', '?', '%', '_', '٣', '\u200b', '\u0000'), fc.boolean())
+		.tuple(
+			fc.integer({ min: 1, max: 99999 }),
+			fc.constantFrom(
+				'a',
+				'x',
+				'.',
+				'e',
+				'+',
+				'-',
+				'/',
+				'#',
+				'?',
+				'%',
+				'_',
+				'٣',
+				'\u200b',
+				'\u0000',
+			),
+			fc.boolean(),
+		)
 		.map(([n, junk, before]) => (before ? `${junk}${n}` : `${n}${junk}${n}`)),
 	// A thousands-separated number: ambiguous.
 	fc
-		.tuple(fc.integer({ min: 1, max: 999 }), fc.array(fc.integer({ min: 0, max: 999 }), { minLength: 1, maxLength: 3 }))
+		.tuple(
+			fc.integer({ min: 1, max: 999 }),
+			fc.array(fc.integer({ min: 0, max: 999 }), { minLength: 1, maxLength: 3 }),
+		)
 		.map(([head, groups]) => [head, ...groups.map((g) => String(g).padStart(3, '0'))].join(',')),
 	// Too many digits, written out.
 	fc.integer({ min: 2147483648, max: Number.MAX_SAFE_INTEGER }).map((n) => String(n)),
 	// A valid ID next to an invalid entry in an array.
-	fc.tuple(idArb, fc.constantFrom<unknown>('abc', 2.5, true, [3], { id: 3 }, '4 5')).map(([id, bad]) => [id, bad]),
+	fc
+		.tuple(idArb, fc.constantFrom<unknown>('abc', 2.5, true, [3], { id: 3 }, '4 5'))
+		.map(([id, bad]) => [id, bad]),
 );
 
 interface Scenario {
@@ -127,7 +200,11 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 					fc.option(fc.tuple(badValueArb, fc.nat()), { freq: 3 }),
 					// Sometimes one big item: a run of consecutive IDs, to make several full chunks (≤ 10 chunks).
 					fc.option(
-						fc.tuple(fc.integer({ min: 1, max: SEEDED }), fc.integer({ min: 1, max: Math.min(2500, batchSize * 10) }), fc.nat()),
+						fc.tuple(
+							fc.integer({ min: 1, max: SEEDED }),
+							fc.integer({ min: 1, max: Math.min(2500, batchSize * 10) }),
+							fc.nat(),
+						),
 						{ freq: 4 },
 					),
 				)
@@ -138,7 +215,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 						const ids = Array.from({ length }, (_, i) => start + i);
 						all.splice(at % (all.length + 1), 0, { value: ids, ids });
 					}
-					if (bad) all.splice(bad[1] % (all.length + 1), 0, { value: bad[0], ids: [], invalid: true });
+					if (bad)
+						all.splice(bad[1] % (all.length + 1), 0, { value: bad[0], ids: [], invalid: true });
 					return all;
 				}),
 			notDeleted: fc.constantFrom<'ignore' | 'output'>('ignore', 'output'),
@@ -149,7 +227,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 
 /** What the node must do with a scenario. */
 function expectation({ values, skipItemsWithoutId }: Scenario) {
-	const badItems = values.flatMap((v, index) => (v.invalid || (v.empty && !skipItemsWithoutId) ? [index] : []));
+	const badItems = values.flatMap((v, index) =>
+		v.invalid || (v.empty && !skipItemsWithoutId) ? [index] : [],
+	);
 	const requesters = new Map<number, number[]>();
 	values.forEach((v, index) => {
 		if (badItems.includes(index)) return;
@@ -162,7 +242,8 @@ function expectation({ values, skipItemsWithoutId }: Scenario) {
 	return { badItems, planIds: [...requesters.keys()], requesters };
 }
 
-const paired = (items: number[]): IPairedItemData | IPairedItemData[] => (items.length === 1 ? { item: items[0] } : items.map((item) => ({ item })));
+const paired = (items: number[]): IPairedItemData | IPairedItemData[] =>
+	items.length === 1 ? { item: items[0] } : items.map((item) => ({ item }));
 const exists = (id: number) => id <= SEEDED;
 
 describe('any list of items, through the node', () => {
@@ -176,19 +257,27 @@ describe('any list of items, through the node', () => {
 						items,
 						opportunityIds: (_json, index) => scenario.values[index].value,
 						credentials: tokenCredential(portal),
-						options: { batchSize: scenario.batchSize, notDeleted: scenario.notDeleted, skipItemsWithoutId: scenario.skipItemsWithoutId },
+						options: {
+							batchSize: scenario.batchSize,
+							notDeleted: scenario.notDeleted,
+							skipItemsWithoutId: scenario.skipItemsWithoutId,
+						},
 						continueOnFail: scenario.continueOnFail,
 					});
 
 					if (badItems.length > 0 && !scenario.continueOnFail) {
 						const error = result.error as NodeOperationError;
 						expect(error).toBeInstanceOf(NodeOperationError);
-						expect(error.message).toMatch(new RegExp(`^Item ${badItems[0]}\\b.*Nothing was deleted\\.$`, 's'));
+						expect(error.message).toMatch(
+							new RegExp(`^Item ${badItems[0]}\\b.*Nothing was deleted\\.$`, 's'),
+						);
 						expect(error.context.itemIndex).toBe(badItems[0]);
 						expect(portal.requests).toEqual([]);
 						expect(portal.deletedIds()).toEqual([]);
 						checkDeletionAccounting(portal, [], result);
-						for (const index of badItems) if (scenario.values[index].invalid) tallyCase('badInput', `generated: ${show(scenario.values[index].value)}`);
+						for (const index of badItems)
+							if (scenario.values[index].invalid)
+								tallyCase('badInput', `generated: ${show(scenario.values[index].value)}`);
 						return;
 					}
 
@@ -196,22 +285,36 @@ describe('any list of items, through the node', () => {
 					// Every ID once, in first-appearance order: none added, none dropped, none rounded or cut.
 					const lists = sentIdLists(portal);
 					expect(lists.flat()).toEqual(planIds);
-					expect(lists.every((list) => list.length >= 1 && list.length <= scenario.batchSize)).toBe(true);
+					expect(lists.every((list) => list.length >= 1 && list.length <= scenario.batchSize)).toBe(
+						true,
+					);
 					expect(lists).toHaveLength(Math.ceil(planIds.length / scenario.batchSize));
 					expect(foreignRequests(portal.requests)).toEqual([]);
 					expect(requestsOf(portal, 'PUT')).toHaveLength(portal.requests.length);
 
-					expect([...portal.deletedIds()].sort((a, b) => a - b)).toEqual(planIds.filter(exists).sort((a, b) => a - b));
+					expect([...portal.deletedIds()].sort((a, b) => a - b)).toEqual(
+						planIds.filter(exists).sort((a, b) => a - b),
+					);
 					const expected = planIds
 						.filter((id) => exists(id) || scenario.notDeleted === 'output')
 						.map((id) => [id, exists(id) ? 'record' : false, paired(requesters.get(id)!)]);
-					expect(dataItems(result.output).map((item) => [item.json.id, 'deleted' in item.json ? item.json.deleted : 'record', item.pairedItem])).toEqual(expected);
+					expect(
+						dataItems(result.output).map((item) => [
+							item.json.id,
+							'deleted' in item.json ? item.json.deleted : 'record',
+							item.pairedItem,
+						]),
+					).toEqual(expected);
 
 					// Under Continue On Fail, exactly the bad items became error items, each paired to itself.
-					expect(errorItems(result.output).map((item) => item.pairedItem)).toEqual(badItems.map((item) => ({ item })));
+					expect(errorItems(result.output).map((item) => item.pairedItem)).toEqual(
+						badItems.map((item) => ({ item })),
+					);
 					expect(errorItemProblems(result.output)).toEqual([]);
 					checkDeletionAccounting(portal, planIds, result);
-					for (const index of badItems) if (scenario.values[index].invalid) tallyCase('badInput', `generated: ${show(scenario.values[index].value)}`);
+					for (const index of badItems)
+						if (scenario.values[index].invalid)
+							tallyCase('badInput', `generated: ${show(scenario.values[index].value)}`);
 				});
 			}),
 			{ numRuns: 70 },
@@ -233,7 +336,13 @@ describe('any list of items, through the node', () => {
 				await withPortal({ opportunities: SEEDED, seed: 5 }, async (portal) => {
 					// The first look-ups answer a little late, so that look-ups started together are in flight together.
 					portal.injectFault({ type: 'slow', delayMs: 10 }, { times: 10 });
-					const { planIds, requesters } = expectation({ values, batchSize: 1, notDeleted: 'ignore', skipItemsWithoutId: false, continueOnFail: false });
+					const { planIds, requesters } = expectation({
+						values,
+						batchSize: 1,
+						notDeleted: 'ignore',
+						skipItemsWithoutId: false,
+						continueOnFail: false,
+					});
 					const result = await run({
 						items: values.map((_, index) => ({ index })),
 						opportunityIds: (_json, index) => values[index].value,
@@ -242,7 +351,9 @@ describe('any list of items, through the node', () => {
 					});
 					expect(result.error).toBeUndefined();
 					expect(requestsOf(portal, 'GET')).toHaveLength(portal.requests.length);
-					const looked = portal.requests.map((r) => Number(/\/opportunity\/(\d+)\.json$/.exec(r.path)?.[1]));
+					const looked = portal.requests.map((r) =>
+						Number(/\/opportunity\/(\d+)\.json$/.exec(r.path)?.[1]),
+					);
 					expect([...looked].sort((a, b) => a - b)).toEqual([...planIds].sort((a, b) => a - b));
 					expect(portal.maxConcurrentRequests).toBeLessThanOrEqual(5);
 					expect(foreignRequests(portal.requests)).toEqual([]);

@@ -9,12 +9,28 @@ import { NodeOperationError } from 'n8n-workflow';
 import { checkDeletionAccounting } from './support/accounting';
 import { BAD_INPUTS } from './support/badInputs';
 import type { Portal } from './support/harness';
-import { dataItems, errorItemProblems, errorItems, foreignRequests, outcomes, run, sentIdLists, startPortal, tokenCredential } from './support/harness';
+import {
+	dataItems,
+	errorItemProblems,
+	errorItems,
+	foreignRequests,
+	outcomes,
+	run,
+	sentIdLists,
+	startPortal,
+	tokenCredential,
+} from './support/harness';
 import { tallyCase } from './support/tally';
 
 const BAD_ITEM = 2;
 /** Five items; the bad value goes into item 2. The others name 1, 2 and 3, 4 and 5, and 6. */
-const itemsAround = (bad: unknown): IDataObject[] => [{ id: 1 }, { id: '2, 3' }, { id: bad as never }, { id: [4, 5] }, { id: 6 }];
+const itemsAround = (bad: unknown): IDataObject[] => [
+	{ id: 1 },
+	{ id: '2, 3' },
+	{ id: bad as never },
+	{ id: [4, 5] },
+	{ id: 6 },
+];
 const VALID_IDS = [1, 2, 3, 4, 5, 6];
 
 let portal: Portal;
@@ -44,7 +60,9 @@ describe.each(BAD_INPUTS)('bad input: $name', ({ name, value, shows }) => {
 		expect(error.message.length).toBeLessThan(300);
 		expect(error.context.itemIndex).toBe(BAD_ITEM);
 		// What to do about it.
-		expect(error.description).toMatch(/Opportunity IDs|Write the IDs|Spaces do not separate IDs|Skip Items Without ID|one ID/);
+		expect(error.description).toMatch(
+			/Opportunity IDs|Write the IDs|Spaces do not separate IDs|Skip Items Without ID|one ID/,
+		);
 
 		expect(portal.requests).toEqual([]);
 		expect(portal.opportunityIds()).toEqual(before);
@@ -53,7 +71,11 @@ describe.each(BAD_INPUTS)('bad input: $name', ({ name, value, shows }) => {
 	});
 
 	it('under Continue On Fail, only item 2 becomes an error item and the others are deleted exactly', async () => {
-		const result = await run({ items: itemsAround(value()), credentials: tokenCredential(portal), continueOnFail: true });
+		const result = await run({
+			items: itemsAround(value()),
+			credentials: tokenCredential(portal),
+			continueOnFail: true,
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(sentIdLists(portal)).toEqual([VALID_IDS]);

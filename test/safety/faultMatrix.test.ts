@@ -16,10 +16,15 @@ test('the matrix holds at least 20 distinct faults', () => {
 });
 
 describe.each(FAULT_ROWS)('fault: $name', (row) => {
-	it(row.expect.output ? 'is survived: exact output, every deletion accounted for' : 'is reported: what happened, what to do, what became of each ID', async () => {
-		await runFaultRow(row, { sleeps });
-		tallyCase('fault', row.name);
-	});
+	it(
+		row.expect.output
+			? 'is survived: exact output, every deletion accounted for'
+			: 'is reported: what happened, what to do, what became of each ID',
+		async () => {
+			await runFaultRow(row, { sleeps });
+			tallyCase('fault', row.name);
+		},
+	);
 
 	if (row.expect.error) {
 		it('under Continue On Fail: outputs what was deleted and turns the affected items into error items', async () => {

@@ -40,7 +40,8 @@ const secrets: Secret[] = [
 	{ label: 'password in a portal URL', value: URL_PASSWORD },
 ];
 const addSecret = (label: string, value: unknown) => {
-	if (typeof value === 'string' && value !== '' && !secrets.some((s) => s.value === value)) secrets.push({ label, value });
+	if (typeof value === 'string' && value !== '' && !secrets.some((s) => s.value === value))
+		secrets.push({ label, value });
 };
 
 beforeAll(() => {
@@ -59,7 +60,11 @@ function expectNoSecrets(subject: unknown, where: string) {
 	expect(describeHits(hits)).toBe('');
 }
 
-const visible = (result: NodeRun) => ({ output: result.output, hints: result.hints, error: result.error });
+const visible = (result: NodeRun) => ({
+	output: result.output,
+	hints: result.hints,
+	error: result.error,
+});
 
 /** A portal that logs to this file's log, with its demo users' secrets registered. */
 async function portalWithSecrets(): Promise<Portal> {
@@ -87,12 +92,20 @@ describe('the scanner', () => {
 		const secret = { label: 'token', value: 'aB3/xY+9z=Qw8kLmN0pQ' };
 		const cause = new Error(`upstream said ${secret.value}`);
 		const error = Object.assign(new Error('failed', { cause }), { description: 'nothing here' });
-		expect(scanForSecrets(error, [secret], 'error').map((h) => h.where)).toContain('error.cause.message');
-		expect(scanText(`{"t":"${secret.value.replace(/\//g, '\\/')}"}`, [secret], 'json')[0].form).toBe('slash-escaped');
+		expect(scanForSecrets(error, [secret], 'error').map((h) => h.where)).toContain(
+			'error.cause.message',
+		);
+		expect(
+			scanText(`{"t":"${secret.value.replace(/\//g, '\\/')}"}`, [secret], 'json')[0].form,
+		).toBe('slash-escaped');
 		expect(scanText(encodeURIComponent(secret.value), [secret], 'url')[0].form).toBe('url-encoded');
-		expect(scanText(Buffer.from(secret.value).toString('base64'), [secret], 'b64')[0].form).toBe('base64');
+		expect(scanText(Buffer.from(secret.value).toString('base64'), [secret], 'b64')[0].form).toBe(
+			'base64',
+		);
 		expect(scanText(`"${secret.value.slice(0, 16)}…"`, [secret], 'cut')[0].form).toBe('prefix');
-		expect(scanForSecrets(new Map([['k', { deep: [[secret.value]] }]]), [secret], 'map')).toHaveLength(1);
+		expect(
+			scanForSecrets(new Map([['k', { deep: [[secret.value]] }]]), [secret], 'map'),
+		).toHaveLength(1);
 		expect(describeHits(scanForSecrets({ a: secret.value }, [secret]))).not.toContain(secret.value);
 		const dir = mkdtempSync(join(tmpdir(), 'scan-self-test-'));
 		try {
@@ -108,17 +121,29 @@ describe('the scanner', () => {
 describe('no secret in what a run shows', () => {
 	it('a successful delete with an API token', async () => {
 		await withSecretPortal(async (portal) => {
-			const result = await run({ items: [{ id: '1, 2' }, { id: 3 }], credentials: tokenCredential(portal), options: { notDeleted: 'output' } });
+			const result = await run({
+				items: [{ id: '1, 2' }, { id: 3 }],
+				credentials: tokenCredential(portal),
+				options: { notDeleted: 'output' },
+			});
 			expect(result.output).toHaveLength(3);
 			// The token was really sent (and recognised), so the scan is not vacuous.
-			expect(portal.requests.every((r) => r.auth?.user === 'admin' && r.headers.authorization === '[redacted]')).toBe(true);
+			expect(
+				portal.requests.every(
+					(r) => r.auth?.user === 'admin' && r.headers.authorization === '[redacted]',
+				),
+			).toBe(true);
 			expectNoSecrets(visible(result), 'token run');
 		});
 	});
 
 	it('a successful delete with e-mail and password, and a later run after the session was revoked', async () => {
 		await withSecretPortal(async (portal) => {
-			const first = await run({ items: [{ id: 1 }], credentials: emailCredential(portal), options: { simplify: true } });
+			const first = await run({
+				items: [{ id: 1 }],
+				credentials: emailCredential(portal),
+				options: { simplify: true },
+			});
 			addSecret('first session token', first.credentials.sessionToken);
 			expect(first.logins).toBe(1);
 			expectNoSecrets(visible(first), 'log-in run');
@@ -136,9 +161,18 @@ describe('no secret in what a run shows', () => {
 	it('a dry run, a delete limit and IDs Not Deleted = Fail', async () => {
 		await withSecretPortal(async (portal) => {
 			const credentials = tokenCredential(portal);
-			for (const options of [{ dryRun: true }, { deleteLimit: 1 }, { notDeleted: 'fail' }] as IDataObject[]) {
+			for (const options of [
+				{ dryRun: true },
+				{ deleteLimit: 1 },
+				{ notDeleted: 'fail' },
+			] as IDataObject[]) {
 				for (const continueOnFail of [false, true]) {
-					const result = await run({ items: [{ id: '4, 5' }, { id: 999_999 }], credentials, options, continueOnFail });
+					const result = await run({
+						items: [{ id: '4, 5' }, { id: 999_999 }],
+						credentials,
+						options,
+						continueOnFail,
+					});
 					expectNoSecrets(visible(result), `options ${JSON.stringify(options)}`);
 				}
 			}
@@ -148,27 +182,78 @@ describe('no secret in what a run shows', () => {
 	it('bad input, plain and under Continue On Fail', async () => {
 		await withSecretPortal(async (portal) => {
 			for (const continueOnFail of [false, true]) {
-				const result = await run({ items: [{ id: 1 }, { id: '12abc' }, { id: [3, { id: 4 }] }], credentials: tokenCredential(portal), continueOnFail });
+				const result = await run({
+					items: [{ id: 1 }, { id: '12abc' }, { id: [3, { id: 4 }] }],
+					credentials: tokenCredential(portal),
+					continueOnFail,
+				});
 				expectNoSecrets(visible(result), 'bad input');
 			}
 		});
 	});
 
-	const credentialCases: Array<[string, (portal: Portal) => ICredentialDataDecryptedObject, RegExp]> = [
-		['a rejected API token (real 401)', (portal) => tokenCredential(portal, FAKE_TOKEN), /did not accept the credential/],
-		['a rejected API token with a comma and a scheme', (portal) => tokenCredential(portal, `Bearer ${FAKE_TOKEN}, x`), /did not accept the credential/],
-		['a wrong password', (portal) => emailCredential(portal, { email: portal.users.admin.email, password: FAKE_PASSWORD }), /rejected the e-mail or password/],
-		['an unknown user', (portal) => emailCredential(portal, { email: 'nobody@example.com', password: FAKE_PASSWORD }), /rejected the e-mail or password/],
-		['a two-factor account', (portal) => emailCredential(portal, portal.users.twoFactor), /two-factor login/],
-		['a user without CRM access', (portal) => tokenCredential(portal, portal.users.noCrm.token), /no access to the CRM module/],
-		['a revoked API token', (portal) => (portal.revokeToken(portal.users.user.token), tokenCredential(portal, portal.users.user.token)), /did not accept/],
-		['a password in a valid portal URL', (portal) => ({ ...tokenCredential(portal), portalUrl: portal.url.replace('//', `//admin:${URL_PASSWORD}@`) }), /must not contain a user name or password/],
+	const credentialCases: Array<
+		[string, (portal: Portal) => ICredentialDataDecryptedObject, RegExp]
+	> = [
+		[
+			'a rejected API token (real 401)',
+			(portal) => tokenCredential(portal, FAKE_TOKEN),
+			/did not accept the credential/,
+		],
+		[
+			'a rejected API token with a comma and a scheme',
+			(portal) => tokenCredential(portal, `Bearer ${FAKE_TOKEN}, x`),
+			/did not accept the credential/,
+		],
+		[
+			'a wrong password',
+			(portal) =>
+				emailCredential(portal, { email: portal.users.admin.email, password: FAKE_PASSWORD }),
+			/rejected the e-mail or password/,
+		],
+		[
+			'an unknown user',
+			(portal) => emailCredential(portal, { email: 'nobody@example.com', password: FAKE_PASSWORD }),
+			/rejected the e-mail or password/,
+		],
+		[
+			'a two-factor account',
+			(portal) => emailCredential(portal, portal.users.twoFactor),
+			/two-factor login/,
+		],
+		[
+			'a user without CRM access',
+			(portal) => tokenCredential(portal, portal.users.noCrm.token),
+			/no access to the CRM module/,
+		],
+		[
+			'a revoked API token',
+			(portal) => (
+				portal.revokeToken(portal.users.user.token),
+				tokenCredential(portal, portal.users.user.token)
+			),
+			/did not accept/,
+		],
+		[
+			'a password in a valid portal URL',
+			(portal) => ({
+				...tokenCredential(portal),
+				portalUrl: portal.url.replace('//', `//admin:${URL_PASSWORD}@`),
+			}),
+			/must not contain a user name or password/,
+		],
 	];
 	it.each(credentialCases)('%s', async (_name, credentials, message) => {
 		await withSecretPortal(async (portal) => {
 			for (const continueOnFail of [false, true]) {
-				const result = await run({ items: [{ id: 1 }, { id: 2 }], credentials: credentials(portal), continueOnFail });
-				const shown = continueOnFail ? String(result.output[0]?.json.error) : (result.error as Error).message;
+				const result = await run({
+					items: [{ id: 1 }, { id: 2 }],
+					credentials: credentials(portal),
+					continueOnFail,
+				});
+				const shown = continueOnFail
+					? String(result.output[0]?.json.error)
+					: (result.error as Error).message;
 				expect(shown).toMatch(message);
 				expect(portal.deletedIds()).toEqual([]);
 				expectNoSecrets(visible(result), _name);
@@ -178,11 +263,20 @@ describe('no secret in what a run shows', () => {
 
 	it('log-ins paused after too many failed attempts', async () => {
 		await withSecretPortal(async (portal) => {
-			const wrong = emailCredential(portal, { email: portal.users.user.email, password: FAKE_PASSWORD });
+			const wrong = emailCredential(portal, {
+				email: portal.users.user.email,
+				password: FAKE_PASSWORD,
+			});
 			let last: NodeRun | undefined;
-			for (let attempt = 0; attempt < 6; attempt++) last = await run({ items: [{ id: 1 }], credentials: wrong });
-			expect((last!.error as Error).message).toMatch(/paused logins for this account after too many failed attempts/);
-			const right = await run({ items: [{ id: 1 }], credentials: emailCredential(portal, portal.users.user) });
+			for (let attempt = 0; attempt < 6; attempt++)
+				last = await run({ items: [{ id: 1 }], credentials: wrong });
+			expect((last!.error as Error).message).toMatch(
+				/paused logins for this account after too many failed attempts/,
+			);
+			const right = await run({
+				items: [{ id: 1 }],
+				credentials: emailCredential(portal, portal.users.user),
+			});
 			expect((right.error as Error).message).toMatch(/paused logins/);
 			expectNoSecrets(visible(last!), 'paused log-in');
 			expectNoSecrets(visible(right), 'paused log-in with the right password');
@@ -231,16 +325,36 @@ describe('no secret in the portal’s request log on disk', () => {
 			await run({ items: [{ id: 1 }], credentials: tokenCredential(portal) });
 			const login = await run({ items: [{ id: 2 }], credentials: emailCredential(portal) });
 			addSecret('session token', login.credentials.sessionToken);
-			await run({ items: [{ id: 3 }], credentials: emailCredential(portal, { email: portal.users.user.email, password: FAKE_PASSWORD }) });
+			await run({
+				items: [{ id: 3 }],
+				credentials: emailCredential(portal, {
+					email: portal.users.user.email,
+					password: FAKE_PASSWORD,
+				}),
+			});
 			await run({ items: [{ id: 4 }], credentials: tokenCredential(portal, FAKE_TOKEN) });
 		});
 		const entries = readFileSync(logFile, 'utf8')
 			.trim()
 			.split('\n')
-			.map((line) => JSON.parse(line) as { method: string; path: string; headers: IDataObject; body?: IDataObject });
+			.map(
+				(line) =>
+					JSON.parse(line) as {
+						method: string;
+						path: string;
+						headers: IDataObject;
+						body?: IDataObject;
+					},
+			);
 		// The log holds the requests that carried the secrets, with them taken out.
-		expect(entries.some((e) => e.method === 'POST' && e.body?.password === '[redacted]')).toBe(true);
-		expect(entries.filter((e) => e.method === 'PUT').every((e) => e.headers.authorization === '[redacted]')).toBe(true);
+		expect(entries.some((e) => e.method === 'POST' && e.body?.password === '[redacted]')).toBe(
+			true,
+		);
+		expect(
+			entries
+				.filter((e) => e.method === 'PUT')
+				.every((e) => e.headers.authorization === '[redacted]'),
+		).toBe(true);
 		expect(secrets.length).toBeGreaterThanOrEqual(10);
 		const hits = scanPaths([logFile], secrets);
 		tallyCount('secretScans', 1);
@@ -252,7 +366,10 @@ describe('no secret in the portal’s request log on disk', () => {
 describe('a password typed into the Portal URL field', () => {
 	it('is not echoed in the error even when the URL is not valid', async () => {
 		await withSecretPortal(async (portal) => {
-			const result = await run({ items: [{ id: 1 }], credentials: { ...tokenCredential(portal), portalUrl: `http://admin:${URL_PASSWORD}@` } });
+			const result = await run({
+				items: [{ id: 1 }],
+				credentials: { ...tokenCredential(portal), portalUrl: `http://admin:${URL_PASSWORD}@` },
+			});
 			expect((result.error as Error).message).toMatch(/not a valid portal URL/);
 			expectNoSecrets(visible(result), 'invalid portal URL with a password');
 		});

@@ -35,7 +35,8 @@ interface Form {
 
 /** The forms a secret may take when it leaks: written into JSON, a URL, an Authorization header, a log cut short. */
 export function secretForms(value: string): Form[] {
-	if (value.length < MIN_SECRET_LENGTH) throw new Error(`A secret of ${value.length} characters is too short to scan for`);
+	if (value.length < MIN_SECRET_LENGTH)
+		throw new Error(`A secret of ${value.length} characters is too short to scan for`);
 	const forms: Form[] = [
 		{ form: 'raw', text: value },
 		{ form: 'json-escaped', text: JSON.stringify(value).slice(1, -1) },
@@ -48,7 +49,9 @@ export function secretForms(value: string): Form[] {
 	const prefix = value.slice(0, Math.max(MIN_SECRET_LENGTH * 2, Math.ceil(value.length / 2)));
 	if (prefix.length < value.length) forms.push({ form: 'prefix', text: prefix });
 	const seen = new Set<string>();
-	return forms.filter(({ text }) => text.length >= MIN_SECRET_LENGTH && !seen.has(text) && seen.add(text));
+	return forms.filter(
+		({ text }) => text.length >= MIN_SECRET_LENGTH && !seen.has(text) && seen.add(text),
+	);
 }
 
 /** The secret `Authorization: Basic …` carries for a user name and password. */
@@ -79,7 +82,8 @@ export function scanForSecrets(subject: unknown, secrets: Secret[], where = 'val
 			return;
 		}
 		if (typeof value === 'function' && depth > 0) return;
-		if ((typeof value !== 'object' && typeof value !== 'function') || value === null || depth > 40) return;
+		if ((typeof value !== 'object' && typeof value !== 'function') || value === null || depth > 40)
+			return;
 		if (seen.has(value)) return;
 		seen.add(value);
 		if (Buffer.isBuffer(value) || value instanceof Uint8Array) {

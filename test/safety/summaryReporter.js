@@ -41,7 +41,8 @@ class SummaryReporter {
 				/** @type {{ kind: string, key: string, count: number }} */
 				const { kind, key, count } = JSON.parse(line);
 				if (kind in distinct) distinct[kind].add(String(key));
-				else if (kind === 'deletionsChecked' || kind === 'secretsFound' || kind === 'secretScans') sums[kind] += Number(count);
+				else if (kind === 'deletionsChecked' || kind === 'secretsFound' || kind === 'secretScans')
+					sums[kind] += Number(count);
 			}
 		}
 		return { badInputs: distinct.badInput.size, faults: distinct.fault.size, ...sums };

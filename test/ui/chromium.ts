@@ -57,5 +57,10 @@ export function ensureChromium(): string {
 export async function launchChromium(): Promise<Browser> {
 	const executablePath = ensureChromium();
 	selectors.setTestIdAttribute('data-test-id');
-	return await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+	return await chromium.launch({
+		executablePath,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		timeout: 60_000,
+	});
 }

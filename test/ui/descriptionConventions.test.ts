@@ -18,8 +18,28 @@ import { OnlyofficeDeleteOpportunities } from '../../nodes/OnlyofficeDeleteOppor
 
 /** Words n8n keeps lower case inside a title ("Output an Item", "E-Mail and Password"). */
 const MINOR_WORDS = new Set([
-	'a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'from', 'in', 'into', 'nor', 'of', 'on', 'or', 'per', 'the',
-	'to', 'via', 'vs', 'with', 'without',
+	'a',
+	'an',
+	'and',
+	'as',
+	'at',
+	'but',
+	'by',
+	'for',
+	'from',
+	'in',
+	'into',
+	'nor',
+	'of',
+	'on',
+	'or',
+	'per',
+	'the',
+	'to',
+	'via',
+	'vs',
+	'with',
+	'without',
 ]);
 /** Names whose own spelling wins over the rules (a brand, n8n itself). */
 const OWN_SPELLING = new Set(['n8n', 'ONLYOFFICE', 'e.g.', 'i.e.']);
@@ -36,7 +56,8 @@ export function titleCaseProblems(text: string): string[] {
 		// Hyphenated words: each part ("E-Mail").
 		const parts = word.split('-');
 		const lowerPart = parts.find((part) => /^[a-z]/.test(part));
-		if (lowerPart && (edge || !minor)) problems.push(`"${word}" should start with a capital letter`);
+		if (lowerPart && (edge || !minor))
+			problems.push(`"${word}" should start with a capital letter`);
 	});
 	return problems;
 }
@@ -57,10 +78,15 @@ export function sentenceCaseProblems(text: string): string[] {
 		.slice(1)
 		.map((w) => w.replace(/^[("'“‘[{]+|[)"'”’.,:;!?\]}]+$/g, ''))
 		// Words written the same in any case: acronyms (API, ID, IDs, CRM), numbers, code, names.
-		.filter((w) => /^[A-Za-z][a-z]+$/.test(w) && !OWN_SPELLING.has(w) && !MINOR_WORDS.has(w.toLowerCase()));
+		.filter(
+			(w) =>
+				/^[A-Za-z][a-z]+$/.test(w) && !OWN_SPELLING.has(w) && !MINOR_WORDS.has(w.toLowerCase()),
+		);
 	const capitalised = ordinary.filter((w) => /^[A-Z]/.test(w));
 	if (ordinary.length >= 4 && capitalised.length / ordinary.length > 0.5) {
-		problems.push(`looks like Title Case (${capitalised.join(', ')}): write descriptions as sentences`);
+		problems.push(
+			`looks like Title Case (${capitalised.join(', ')}): write descriptions as sentences`,
+		);
 	}
 	return problems;
 }
@@ -70,14 +96,20 @@ export function placeholderProblems(property: INodeProperties): string[] {
 	const placeholder = property.placeholder;
 	if (placeholder === undefined) return [];
 	if (['collection', 'fixedCollection'].includes(property.type)) {
-		return /^Add [a-z]/.test(placeholder) ? [] : [`"${placeholder}": a collection's button reads "Add …" (sentence case)`];
+		return /^Add [a-z]/.test(placeholder)
+			? []
+			: [`"${placeholder}": a collection's button reads "Add …" (sentence case)`];
 	}
-	return /^e\.g\. \S/.test(placeholder) ? [] : [`"${placeholder}": a placeholder gives an example, "e.g. …"`];
+	return /^e\.g\. \S/.test(placeholder)
+		? []
+		: [`"${placeholder}": a placeholder gives an example, "e.g. …"`];
 }
 
 /** Sentences in a text ("e.g. 1045" and "i.e. …" do not end one). */
 export function sentenceCount(text: string): number {
-	const boundaries = text.replace(/\b(e\.g|i\.e|etc)\./g, '$1').match(/[.!?]["”)]?\s+["“(]?[A-Z0-9]/g);
+	const boundaries = text
+		.replace(/\b(e\.g|i\.e|etc)\./g, '$1')
+		.match(/[.!?]["”)]?\s+["“(]?[A-Z0-9]/g);
 	return (boundaries?.length ?? 0) + 1;
 }
 
@@ -86,7 +118,8 @@ export function finalPeriodProblems(text: string): string[] {
 	const trimmed = text.trim();
 	const endsWithPeriod = /[.!?]["”)]?$/.test(trimmed) && !/\b(e\.g|i\.e|etc)\.$/.test(trimmed);
 	const sentences = sentenceCount(trimmed);
-	if (sentences === 1 && endsWithPeriod && !/[!?]$/.test(trimmed)) return ['one sentence: no final period'];
+	if (sentences === 1 && endsWithPeriod && !/[!?]$/.test(trimmed))
+		return ['one sentence: no final period'];
 	if (sentences > 1 && !endsWithPeriod) return [`${sentences} sentences: end with a period`];
 	return [];
 }
@@ -104,7 +137,8 @@ export function unquotedLabelProblems(text: string, labels: string[]): string[] 
 			const at = text.indexOf(label, from);
 			if (at < 0) break;
 			const quoted = text[at - 1] === "'" && text[at + label.length] === "'";
-			if (!quoted) problems.push(`names the field ${label} without single quotation marks: '${label}'`);
+			if (!quoted)
+				problems.push(`names the field ${label} without single quotation marks: '${label}'`);
 			from = at + label.length;
 		}
 	}
@@ -117,9 +151,11 @@ export function labelsOf(properties: INodeProperties[]): string[] {
 	for (const property of properties) {
 		if (property.type === 'hidden' || property.type === 'notice') continue;
 		labels.push(property.displayName);
-		if (property.type === 'collection') labels.push(...labelsOf((property.options ?? []) as INodeProperties[]));
+		if (property.type === 'collection')
+			labels.push(...labelsOf((property.options ?? []) as INodeProperties[]));
 		if (property.type === 'fixedCollection') {
-			for (const group of (property.options ?? []) as INodePropertyCollection[]) labels.push(...labelsOf(group.values));
+			for (const group of (property.options ?? []) as INodePropertyCollection[])
+				labels.push(...labelsOf(group.values));
 		}
 	}
 	return labels;
@@ -141,15 +177,23 @@ interface Finding {
 }
 
 /** Walks a list of properties (and their options, collections' fields) collecting convention problems. */
-export function conventionProblems(properties: INodeProperties[], path: string, labels: string[]): Finding[] {
+export function conventionProblems(
+	properties: INodeProperties[],
+	path: string,
+	labels: string[],
+): Finding[] {
 	const findings: Finding[] = [];
-	const add = (where: string, problems: string[]) => problems.forEach((problem) => findings.push({ where, problem }));
+	const add = (where: string, problems: string[]) =>
+		problems.forEach((problem) => findings.push({ where, problem }));
 	/** A description, hint or notice: sentence case, periods, and other fields' names in quotation marks. */
 	const prose = (where: string, text: string, ownLabel?: string) =>
 		add(where, [
 			...sentenceCaseProblems(text),
 			...finalPeriodProblems(text),
-			...unquotedLabelProblems(text, labels.filter((label) => label !== ownLabel)),
+			...unquotedLabelProblems(
+				text,
+				labels.filter((label) => label !== ownLabel),
+			),
 		]);
 	for (const property of properties) {
 		const where = `${path}.${property.name}`;
@@ -159,13 +203,20 @@ export function conventionProblems(properties: INodeProperties[], path: string, 
 			continue;
 		}
 		add(`${where} displayName`, titleCaseProblems(property.displayName));
-		if (property.description) prose(`${where} description`, property.description, property.displayName);
+		if (property.description)
+			prose(`${where} description`, property.description, property.displayName);
 		if (property.hint) prose(`${where} hint`, property.hint, property.displayName);
 		add(`${where} placeholder`, placeholderProblems(property));
-		if (property.type === 'boolean' && property.description && !/^Whether\b/.test(property.description)) {
+		if (
+			property.type === 'boolean' &&
+			property.description &&
+			!/^Whether\b/.test(property.description)
+		) {
 			add(`${where} description`, ['a boolean\'s description starts with "Whether"']);
 		}
-		const nested = (property.options ?? []) as Array<INodeProperties | INodePropertyOptions | INodePropertyCollection>;
+		const nested = (property.options ?? []) as Array<
+			INodeProperties | INodePropertyOptions | INodePropertyCollection
+		>;
 		if (property.type === 'collection') {
 			findings.push(...conventionProblems(nested as INodeProperties[], where, labels));
 		} else if (property.type === 'fixedCollection') {
@@ -176,7 +227,8 @@ export function conventionProblems(properties: INodeProperties[], path: string, 
 		} else if (property.type === 'options' || property.type === 'multiOptions') {
 			for (const option of nested as INodePropertyOptions[]) {
 				add(`${where}[${String(option.value)}] name`, titleCaseProblems(String(option.name)));
-				if (option.description) prose(`${where}[${String(option.value)}] description`, option.description);
+				if (option.description)
+					prose(`${where}[${String(option.value)}] description`, option.description);
 			}
 		}
 	}
@@ -192,7 +244,9 @@ describe('the checks themselves', () => {
 		expect(titleCaseProblems('and Then')).toHaveLength(1);
 	});
 	test('sentence case', () => {
-		expect(sentenceCaseProblems('Whether to skip items whose Opportunity IDs are empty')).toEqual([]);
+		expect(sentenceCaseProblems('Whether to skip items whose Opportunity IDs are empty')).toEqual(
+			[],
+		);
 		expect(sentenceCaseProblems('n8n logs in for you')).toEqual([]);
 		expect(sentenceCaseProblems('how many IDs to send')).toHaveLength(1);
 		expect(sentenceCaseProblems('How Many IDs To Send In One Request')).toHaveLength(1);
@@ -200,8 +254,12 @@ describe('the checks themselves', () => {
 	test('final periods', () => {
 		expect(finalPeriodProblems('Whether to skip items')).toEqual([]);
 		expect(finalPeriodProblems('Whether to skip items.')).toHaveLength(1);
-		expect(finalPeriodProblems('IDs are numbers such as 1045. Write "1, 234" for two.')).toEqual([]);
-		expect(finalPeriodProblems('IDs are numbers such as 1045. Write "1, 234" for two')).toHaveLength(1);
+		expect(finalPeriodProblems('IDs are numbers such as 1045. Write "1, 234" for two.')).toEqual(
+			[],
+		);
+		expect(
+			finalPeriodProblems('IDs are numbers such as 1045. Write "1, 234" for two'),
+		).toHaveLength(1);
 		expect(finalPeriodProblems('A self-signed certificate, e.g. for tests')).toEqual([]);
 	});
 	test('field names in quotation marks', () => {
@@ -209,7 +267,10 @@ describe('the checks themselves', () => {
 		expect(unquotedLabelProblems('Set a Delete Limit first', ['Delete Limit'])).toHaveLength(1);
 	});
 	test('subtitle texts', () => {
-		expect(subtitleTexts('={{ $parameter["options"]["dryRun"] ? "Dry Run" : "Delete" }}')).toEqual(['Dry Run', 'Delete']);
+		expect(subtitleTexts('={{ $parameter["options"]["dryRun"] ? "Dry Run" : "Delete" }}')).toEqual([
+			'Dry Run',
+			'Delete',
+		]);
 		expect(subtitleTexts('Delete Opportunities')).toEqual(['Delete Opportunities']);
 	});
 	test('placeholders', () => {
@@ -231,7 +292,9 @@ describe("n8n's UX conventions in what the editor shows", () => {
 	test('the node: title-case labels, sentence-case descriptions and hints, "e.g." placeholders', () => {
 		const findings = [
 			...titleCaseProblems(node.displayName).map(at('node displayName')),
-			...[...sentenceCaseProblems(node.description), ...finalPeriodProblems(node.description)].map(at('node description')),
+			...[...sentenceCaseProblems(node.description), ...finalPeriodProblems(node.description)].map(
+				at('node description'),
+			),
 			...titleCaseProblems(String(node.defaults.name)).map(at('node defaults.name')),
 			...conventionProblems(node.properties, 'node', labelsOf(node.properties)),
 		];
@@ -239,7 +302,9 @@ describe("n8n's UX conventions in what the editor shows", () => {
 	});
 
 	test("the node's subtitle (under it on the canvas) is in Title Case", () => {
-		const findings = subtitleTexts(node.subtitle).flatMap((text) => titleCaseProblems(text).map(at(`subtitle "${text}"`)));
+		const findings = subtitleTexts(node.subtitle).flatMap((text) =>
+			titleCaseProblems(text).map(at(`subtitle "${text}"`)),
+		);
 		expect(findings).toEqual([]);
 	});
 
@@ -252,7 +317,9 @@ describe("n8n's UX conventions in what the editor shows", () => {
 	});
 
 	test('secrets (tokens, passwords) are typed into password fields', () => {
-		const secrets = credential.properties.filter((p) => /token|password|secret|key/i.test(p.name) && p.type === 'string');
+		const secrets = credential.properties.filter(
+			(p) => /token|password|secret|key/i.test(p.name) && p.type === 'string',
+		);
 		for (const secret of secrets) {
 			expect({ field: secret.name, password: secret.typeOptions?.password === true }).toEqual({
 				field: secret.name,

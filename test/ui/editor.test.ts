@@ -57,23 +57,32 @@ const diagnostics = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-ui-test-'));
  */
 let brokenAt: string | undefined;
 let failed = false;
-function step(name: string, fn: () => Promise<void>, kind: { reads?: boolean; standalone?: boolean } = {}): void {
+function step(
+	name: string,
+	fn: () => Promise<void>,
+	kind: { reads?: boolean; standalone?: boolean } = {},
+): void {
 	test(
 		name,
 		async () => {
-			if (brokenAt && !kind.standalone) throw new Error(`skipped: the earlier step "${brokenAt}" failed`);
+			if (brokenAt && !kind.standalone)
+				throw new Error(`skipped: the earlier step "${brokenAt}" failed`);
 			try {
 				await fn();
 			} catch (error) {
 				const textDiffers = typeof error === 'object' && error !== null && 'matcherResult' in error;
 				if (!kind.standalone && !(kind.reads && textDiffers)) brokenAt = name;
 				const stem = path.join(diagnostics, name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60));
-				await editor?.page.screenshot({ path: `${stem}.png`, fullPage: true }).catch(() => undefined);
+				await editor?.page
+					.screenshot({ path: `${stem}.png`, fullPage: true })
+					.catch(() => undefined);
 				await editor?.page
 					.content()
 					.then((html) => fs.writeFileSync(`${stem}.html`, html))
 					.catch(() => undefined);
-				const errors = editor?.pageErrors.length ? `\npage errors: ${editor.pageErrors.join(' | ')}` : '';
+				const errors = editor?.pageErrors.length
+					? `\npage errors: ${editor.pageErrors.join(' | ')}`
+					: '';
 				(error as Error).message +=
 					`\n[ui] screenshot and HTML: ${stem}.png/.html; n8n's log: ${env?.server.logFile}${errors}`;
 				failed = true;
@@ -87,13 +96,19 @@ function step(name: string, fn: () => Promise<void>, kind: { reads?: boolean; st
 /** n8n runs the built package (dist/), the expectations come from the sources: warn when dist/ is older. */
 function warnIfDistIsStale(): void {
 	const pairs = [
-		['nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.ts', 'dist/nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.js'],
+		[
+			'nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.ts',
+			'dist/nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.js',
+		],
 		['credentials/OnlyofficeApi.credentials.ts', 'dist/credentials/OnlyofficeApi.credentials.js'],
 	];
 	const root = path.resolve(__dirname, '..', '..');
 	const stale = pairs.filter(([source, built]) => {
 		const builtFile = path.join(root, built);
-		return !fs.existsSync(builtFile) || fs.statSync(path.join(root, source)).mtimeMs > fs.statSync(builtFile).mtimeMs;
+		return (
+			!fs.existsSync(builtFile) ||
+			fs.statSync(path.join(root, source)).mtimeMs > fs.statSync(builtFile).mtimeMs
+		);
 	});
 	if (stale.length > 0) {
 		console.warn(
@@ -126,31 +141,41 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 		await editor.newWorkflow();
 	});
 
-	step('the node panel finds the node by "ONLYOFFICE" and by "delete opportunities", with its icon', async () => {
-		await editor.openNodePanel();
-		for (const query of ['ONLYOFFICE', 'delete opportunities']) {
-			await editor.searchNodePanel(query);
-			const item = editor.nodePanelItem(NODE_DISPLAY_NAME);
-			await item.waitFor();
-			expect(normalizeText(await item.getByTestId('node-creator-item-description').innerText())).toBe(
-				shown(node.description),
-			);
-		}
-		const icon = await editor.imageInfo(editor.nodePanelIcon(NODE_DISPLAY_NAME));
-		expect(icon.src).toMatch(/\/onlyoffice\.svg$/);
-		expect(icon.naturalWidth).toBeGreaterThan(0);
-	});
+	step(
+		'the node panel finds the node by "ONLYOFFICE" and by "delete opportunities", with its icon',
+		async () => {
+			await editor.openNodePanel();
+			for (const query of ['ONLYOFFICE', 'delete opportunities']) {
+				await editor.searchNodePanel(query);
+				const item = editor.nodePanelItem(NODE_DISPLAY_NAME);
+				await item.waitFor();
+				expect(
+					normalizeText(await item.getByTestId('node-creator-item-description').innerText()),
+				).toBe(shown(node.description));
+			}
+			const icon = await editor.imageInfo(editor.nodePanelIcon(NODE_DISPLAY_NAME));
+			expect(icon.src).toMatch(/\/onlyoffice\.svg$/);
+			expect(icon.naturalWidth).toBeGreaterThan(0);
+		},
+	);
 
 	step('adds the node: n8n puts a Manual Trigger before it and opens its parameters', async () => {
 		await editor.addNodeFromPanel(NODE_DISPLAY_NAME);
-		expect(await editor.canvasNodeNames()).toEqual([expect.stringMatching(/Execute workflow/), NODE_NAME]);
-		await expect(editor.ndv.getByTestId('node-title-container').innerText()).resolves.toContain(NODE_NAME);
+		expect(await editor.canvasNodeNames()).toEqual([
+			expect.stringMatching(/Execute workflow/),
+			NODE_NAME,
+		]);
+		await expect(editor.ndv.getByTestId('node-title-container').innerText()).resolves.toContain(
+			NODE_NAME,
+		);
 		// The notice, the IDs field (an expression by default) and the empty credential slot.
 		expect(await editor.noticeTexts()).toEqual([shown(property('permanentNotice').displayName)]);
-		expect(await editor.labelText(editor.parameterLabel('opportunityIds'))).toBe(property('opportunityIds').displayName);
-		await expect(editor.parameters.getByTestId('node-credentials-empty-state').innerText()).resolves.toContain(
-			'Connect to ONLYOFFICE',
+		expect(await editor.labelText(editor.parameterLabel('opportunityIds'))).toBe(
+			property('opportunityIds').displayName,
 		);
+		await expect(
+			editor.parameters.getByTestId('node-credentials-empty-state').innerText(),
+		).resolves.toContain('Connect to ONLYOFFICE');
 		const canvasIcon = await editor.imageInfo(editor.canvasNode(NODE_NAME).locator('img').first());
 		expect(canvasIcon.naturalWidth).toBeGreaterThan(0);
 	});
@@ -170,8 +195,11 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 			else expect(await editor.hasTooltip(label)).toBe(false);
 			if (field.placeholder) expect(await editor.placeholder(name, dialog)).toBe(field.placeholder);
 		};
-		for (const name of ['portalUrl', 'authMethod', 'apiToken', 'allowUnauthorizedCerts']) await checkField(name);
-		expect(await editor.dropdownChoices('authMethod', dialog)).toEqual(choicesOf(credentialField('authMethod')));
+		for (const name of ['portalUrl', 'authMethod', 'apiToken', 'allowUnauthorizedCerts'])
+			await checkField(name);
+		expect(await editor.dropdownChoices('authMethod', dialog)).toEqual(
+			choicesOf(credentialField('authMethod')),
+		);
 		// The hidden session fields never show.
 		for (const hidden of credential.properties.filter((p) => p.type === 'hidden')) {
 			await expect(dialog.getByTestId(`parameter-input-${hidden.name}`).count()).resolves.toBe(0);
@@ -185,80 +213,108 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 		await dialog.getByTestId('parameter-input-apiToken').waitFor();
 	});
 
-	step('a wrong token fails the Test with the credential\'s 401 message; the right one passes and saves', async () => {
-		const rule401 = (credential.test.rules ?? []).find(
-			(rule) => rule.type === 'responseCode' && rule.properties.value === 401,
-		);
-		const message401 = shown(rule401?.properties.message);
-		expect(message401).toMatch(/^ONLYOFFICE did not accept this credential/);
+	step(
+		"a wrong token fails the Test with the credential's 401 message; the right one passes and saves",
+		async () => {
+			const rule401 = (credential.test.rules ?? []).find(
+				(rule) => rule.type === 'responseCode' && rule.properties.value === 401,
+			);
+			const message401 = shown(rule401?.properties.message);
+			expect(message401).toMatch(/^ONLYOFFICE did not accept this credential/);
 
-		await editor.fillCredentialField('portalUrl', env.portal.url);
-		await editor.fillCredentialField('apiToken', 'not-a-valid-token');
-		// Save stores the credential and tests it.
-		const failed = await editor.testCredentialWith(editor.credentialSaveButton);
-		expect(failed).toEqual({ status: 'Error', message: message401 });
-		expect(await editor.credentialFailureDetails()).toBe(message401);
+			await editor.fillCredentialField('portalUrl', env.portal.url);
+			await editor.fillCredentialField('apiToken', 'not-a-valid-token');
+			// Save stores the credential and tests it.
+			const failed = await editor.testCredentialWith(editor.credentialSaveButton);
+			expect(failed).toEqual({ status: 'Error', message: message401 });
+			expect(await editor.credentialFailureDetails()).toBe(message401);
 
-		await editor.fillCredentialField('apiToken', env.portal.token);
-		const passed = await editor.testCredentialWith(editor.credentialTestFailure.getByRole('button', { name: 'Retry' }));
-		expect(passed.status).toBe('OK');
-		await editor.credentialTestSuccess.waitFor();
-		await expect(editor.credentialTestSuccess.innerText()).resolves.toContain('Connection tested successfully');
+			await editor.fillCredentialField('apiToken', env.portal.token);
+			const passed = await editor.testCredentialWith(
+				editor.credentialTestFailure.getByRole('button', { name: 'Retry' }),
+			);
+			expect(passed.status).toBe('OK');
+			await editor.credentialTestSuccess.waitFor();
+			await expect(editor.credentialTestSuccess.innerText()).resolves.toContain(
+				'Connection tested successfully',
+			);
 
-		await editor.credentialSaveButton.click();
-		await editor.credentialDialog.waitFor({ state: 'hidden' });
-		await editor.parameters.getByTestId('node-credentials-select').waitFor();
-	});
+			await editor.credentialSaveButton.click();
+			await editor.credentialDialog.waitFor({ state: 'hidden' });
+			await editor.parameters.getByTestId('node-credentials-select').waitFor();
+		},
+	);
 
-	step('the Opportunity IDs field shows its description, placeholder and hint', async () => {
-		const ids = property('opportunityIds');
-		expect(await editor.tooltipText(editor.parameterLabel('opportunityIds'))).toBe(shown(ids.description));
-		await editor.setFixedValue('opportunityIds', '');
-		expect(await editor.placeholder('opportunityIds')).toBe(ids.placeholder);
-		expect(await editor.parameterText('opportunityIds')).toContain(shown(ids.hint));
-	}, { reads: true });
+	step(
+		'the Opportunity IDs field shows its description, placeholder and hint',
+		async () => {
+			const ids = property('opportunityIds');
+			expect(await editor.tooltipText(editor.parameterLabel('opportunityIds'))).toBe(
+				shown(ids.description),
+			);
+			await editor.setFixedValue('opportunityIds', '');
+			expect(await editor.placeholder('opportunityIds')).toBe(ids.placeholder);
+			expect(await editor.parameterText('opportunityIds')).toContain(shown(ids.hint));
+		},
+		{ reads: true },
+	);
 
-	step('Options offers every option; each shows its label and description as the node describes it', async () => {
-		await expect(
-			editor.parameters.getByTestId('collection-parameter-add').locator('input').getAttribute('placeholder'),
-		).resolves.toBe(optionsCollection.placeholder);
-		expect(await editor.optionsOffered()).toEqual(options.map((o) => o.displayName));
-		for (const option of options) {
-			await editor.addOption(option.displayName, option.name);
-			const label = editor.parameterLabel(option.name);
-			expect({ option: option.name, label: await editor.labelText(label) }).toEqual({
-				option: option.name,
-				label: option.displayName,
-			});
-			expect({ option: option.name, description: await editor.tooltipText(label) }).toEqual({
-				option: option.name,
-				description: shown(option.description),
-			});
-			if (option.type === 'options') {
-				expect(await editor.dropdownChoices(option.name)).toEqual(choicesOf(option));
+	step(
+		'Options offers every option; each shows its label and description as the node describes it',
+		async () => {
+			await expect(
+				editor.parameters
+					.getByTestId('collection-parameter-add')
+					.locator('input')
+					.getAttribute('placeholder'),
+			).resolves.toBe(optionsCollection.placeholder);
+			expect(await editor.optionsOffered()).toEqual(options.map((o) => o.displayName));
+			for (const option of options) {
+				await editor.addOption(option.displayName, option.name);
+				const label = editor.parameterLabel(option.name);
+				expect({ option: option.name, label: await editor.labelText(label) }).toEqual({
+					option: option.name,
+					label: option.displayName,
+				});
+				expect({ option: option.name, description: await editor.tooltipText(label) }).toEqual({
+					option: option.name,
+					description: shown(option.description),
+				});
+				if (option.type === 'options') {
+					expect(await editor.dropdownChoices(option.name)).toEqual(choicesOf(option));
+				}
 			}
-		}
-		// All added: nothing is left to add.
-		await expect(editor.parameters.getByTestId('collection-parameter-add').count()).resolves.toBe(0);
-	}, { reads: true });
+			// All added: nothing is left to add.
+			await expect(editor.parameters.getByTestId('collection-parameter-add').count()).resolves.toBe(
+				0,
+			);
+		},
+		{ reads: true },
+	);
 
-	step('executing the workflow deletes opportunities 1, 2, 3 and the output panel shows them', async () => {
-		idsBefore = env.portal.opportunityIds();
-		const titles = [1, 2, 3].map((id) => env.portal.getOpportunity(id)?.title as string);
-		expect(titles.every(Boolean)).toBe(true);
+	step(
+		'executing the workflow deletes opportunities 1, 2, 3 and the output panel shows them',
+		async () => {
+			idsBefore = env.portal.opportunityIds();
+			const titles = [1, 2, 3].map((id) => env.portal.getOpportunity(id)?.title as string);
+			expect(titles.every(Boolean)).toBe(true);
 
-		await editor.setFixedValue('opportunityIds', '1, 2, 3');
-		await editor.closeNdv();
-		await editor.executeWorkflow();
-		await editor.openNode(NODE_NAME);
-		const output = editor.outputPanel;
-		await output.getByTestId('ndv-items-count').getByText('3 items').waitFor({ timeout: STEP_TIMEOUT - 30_000 });
-		// Each deleted opportunity's title, in the output table (rendered after the item count).
-		for (const title of titles) await output.getByText(title, { exact: true }).first().waitFor();
+			await editor.setFixedValue('opportunityIds', '1, 2, 3');
+			await editor.closeNdv();
+			await editor.executeWorkflow();
+			await editor.openNode(NODE_NAME);
+			const output = editor.outputPanel;
+			await output
+				.getByTestId('ndv-items-count')
+				.getByText('3 items')
+				.waitFor({ timeout: STEP_TIMEOUT - 30_000 });
+			// Each deleted opportunity's title, in the output table (rendered after the item count).
+			for (const title of titles) await output.getByText(title, { exact: true }).first().waitFor();
 
-		expect(env.portal.opportunityIds()).toEqual(idsBefore.filter((id) => id > 3));
-		expect(env.portal.deletedIds()).toEqual([1, 2, 3]);
-	});
+			expect(env.portal.opportunityIds()).toEqual(idsBefore.filter((id) => id > 3));
+			expect(env.portal.deletedIds()).toEqual([1, 2, 3]);
+		},
+	);
 
 	step('an invalid ID ("12abc") shows the user-facing error and deletes nothing', async () => {
 		const remaining = env.portal.opportunityIds();
@@ -271,30 +327,42 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 		expect(normalizeText(await message.innerText())).toBe(
 			'Item 0: "12abc" is not an opportunity ID. Nothing was deleted.',
 		);
-		await expect(editor.outputPanel.getByTestId('node-error-description').innerText()).resolves.toMatch(
-			/whole numbers/,
-		);
+		await expect(
+			editor.outputPanel.getByTestId('node-error-description').innerText(),
+		).resolves.toMatch(/whole numbers/);
 		expect(env.portal.opportunityIds()).toEqual(remaining);
 		expect(env.portal.deletedIds()).toEqual([1, 2, 3]);
 	});
 
-	step('in the dark theme the node panel shows the node\'s dark icon', async () => {
-		const dark = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl, theme: 'dark' });
-		try {
-			const owner = env.server.owner;
-			if (!owner) throw new Error('the harness set up no owner');
-			await dark.signIn(owner);
-			await dark.newWorkflow();
-			expect(await dark.currentTheme()).toBe('dark');
-			await dark.openNodePanel();
-			await dark.searchNodePanel('ONLYOFFICE');
-			const icon = await dark.imageInfo(dark.nodePanelIcon(NODE_DISPLAY_NAME));
-			const darkIcon = typeof node.icon === 'object' && node.icon && 'dark' in node.icon ? node.icon.dark : undefined;
-			const expected = darkIcon ? path.basename(darkIcon.replace(/^file:/, '')) : 'onlyoffice.svg';
-			expect(path.basename(new URL(icon.src).pathname)).toBe(expected);
-			expect(icon.naturalWidth).toBeGreaterThan(0);
-		} finally {
-			await dark.close();
-		}
-	}, { standalone: true });
+	step(
+		"in the dark theme the node panel shows the node's dark icon",
+		async () => {
+			const dark = await N8nEditor.open(env.browser, {
+				baseUrl: env.server.baseUrl,
+				theme: 'dark',
+			});
+			try {
+				const owner = env.server.owner;
+				if (!owner) throw new Error('the harness set up no owner');
+				await dark.signIn(owner);
+				await dark.newWorkflow();
+				expect(await dark.currentTheme()).toBe('dark');
+				await dark.openNodePanel();
+				await dark.searchNodePanel('ONLYOFFICE');
+				const icon = await dark.imageInfo(dark.nodePanelIcon(NODE_DISPLAY_NAME));
+				const darkIcon =
+					typeof node.icon === 'object' && node.icon && 'dark' in node.icon
+						? node.icon.dark
+						: undefined;
+				const expected = darkIcon
+					? path.basename(darkIcon.replace(/^file:/, ''))
+					: 'onlyoffice.svg';
+				expect(path.basename(new URL(icon.src).pathname)).toBe(expected);
+				expect(icon.naturalWidth).toBeGreaterThan(0);
+			} finally {
+				await dark.close();
+			}
+		},
+		{ standalone: true },
+	);
 });

@@ -44,7 +44,9 @@ export class N8nEditor {
 			locale: 'en-US',
 		});
 		// Before n8n's scripts run on every page: the theme (n8n reads it at start-up).
-		await context.addInitScript(`try { localStorage.setItem('N8N_THEME', ${JSON.stringify(theme)}); } catch {}`);
+		await context.addInitScript(
+			`try { localStorage.setItem('N8N_THEME', ${JSON.stringify(theme)}); } catch {}`,
+		);
 		context.setDefaultTimeout(timeoutMs);
 		context.setDefaultNavigationTimeout(timeoutMs);
 		const page = await context.newPage();
@@ -103,9 +105,9 @@ export class N8nEditor {
 
 	/** A node in the node panel's list, by its display name. */
 	nodePanelItem(displayName: string): Locator {
-		return this.nodePanel
-			.getByTestId('node-creator-node-item')
-			.filter({ has: this.page.getByTestId('node-creator-item-name').getByText(displayName, { exact: true }) });
+		return this.nodePanel.getByTestId('node-creator-node-item').filter({
+			has: this.page.getByTestId('node-creator-item-name').getByText(displayName, { exact: true }),
+		});
 	}
 
 	/** The icon of a node in the node panel's list (the visible one: n8n also renders a hidden copy for dragging). */
@@ -134,9 +136,11 @@ export class N8nEditor {
 
 	/** The names of the nodes on the canvas. */
 	async canvasNodeNames(): Promise<string[]> {
-		return await this.page.getByTestId('canvas-node').evaluateAll((nodes) =>
-			nodes.map((node) => (node.getAttribute('data-node-name') || node.textContent || '').trim()),
-		);
+		return await this.page
+			.getByTestId('canvas-node')
+			.evaluateAll((nodes) =>
+				nodes.map((node) => (node.getAttribute('data-node-name') || node.textContent || '').trim()),
+			);
 	}
 
 	// ── The node's parameters (NDV) ──────────────────────────────────────────────────────────────────────
@@ -210,7 +214,9 @@ export class N8nEditor {
 
 	/** The text of the NDV's notices (n8n `notice` parameters). */
 	async noticeTexts(): Promise<string[]> {
-		const notices = this.parameters.locator('.notice, [class*="_notice_"]').filter({ visible: true });
+		const notices = this.parameters
+			.locator('.notice, [class*="_notice_"]')
+			.filter({ visible: true });
 		return (await notices.allInnerTexts()).map(normalizeText);
 	}
 
@@ -237,7 +243,10 @@ export class N8nEditor {
 	}
 
 	/** The choices of an `options` parameter's drop-down: `{ name, description }` as shown. Closes it again. */
-	async dropdownChoices(name: string, scope: Locator = this.parameters): Promise<Array<{ name: string; description: string }>> {
+	async dropdownChoices(
+		name: string,
+		scope: Locator = this.parameters,
+	): Promise<Array<{ name: string; description: string }>> {
 		await scope.getByTestId(`parameter-input-${name}`).click();
 		const items = this.page.getByTestId('parameter-input-item').filter({ visible: true });
 		await items.first().waitFor();
@@ -249,11 +258,18 @@ export class N8nEditor {
 		);
 		await this.page.keyboard.press('Escape');
 		await items.first().waitFor({ state: 'hidden' });
-		return choices.map((c) => ({ name: normalizeText(c.name), description: normalizeText(c.description) }));
+		return choices.map((c) => ({
+			name: normalizeText(c.name),
+			description: normalizeText(c.description),
+		}));
 	}
 
 	/** Picks a choice of an `options` parameter's drop-down by its name. */
-	async selectDropdownChoice(name: string, choice: string, scope: Locator = this.parameters): Promise<void> {
+	async selectDropdownChoice(
+		name: string,
+		choice: string,
+		scope: Locator = this.parameters,
+	): Promise<void> {
 		await scope.getByTestId(`parameter-input-${name}`).click();
 		const item = this.page
 			.getByTestId('parameter-input-item')
@@ -280,7 +296,11 @@ export class N8nEditor {
 
 	/** The placeholder of a parameter's text input. */
 	async placeholder(name: string, scope: Locator = this.parameters): Promise<string | null> {
-		return await scope.getByTestId(`parameter-input-${name}`).locator('input, textarea').first().getAttribute('placeholder');
+		return await scope
+			.getByTestId(`parameter-input-${name}`)
+			.locator('input, textarea')
+			.first()
+			.getAttribute('placeholder');
 	}
 
 	// ── Credentials ──────────────────────────────────────────────────────────────────────────────────────
@@ -314,13 +334,15 @@ export class N8nEditor {
 	 */
 	async testCredentialWith(button: Locator): Promise<{ status: string; message: string }> {
 		const answer = this.page.waitForResponse(
-			(r: Response) => r.url().endsWith('/rest/credentials/test') && r.request().method() === 'POST',
+			(r: Response) =>
+				r.url().endsWith('/rest/credentials/test') && r.request().method() === 'POST',
 			{ timeout: 2 * this.timeoutMs },
 		);
 		await button.click();
 		const response = await answer;
 		const body = (await response.json()) as { data?: { status: string; message: string } };
-		if (!body.data) throw new Error(`credential test answered ${response.status()}: ${JSON.stringify(body)}`);
+		if (!body.data)
+			throw new Error(`credential test answered ${response.status()}: ${JSON.stringify(body)}`);
 		return body.data;
 	}
 
@@ -330,7 +352,9 @@ export class N8nEditor {
 
 	/** The "Couldn't connect with these settings" banner. */
 	get credentialTestFailure(): Locator {
-		return this.credentialDialog.locator('.el-tag--danger').filter({ hasText: 'Couldn’t connect with these settings' });
+		return this.credentialDialog
+			.locator('.el-tag--danger')
+			.filter({ hasText: 'Couldn’t connect with these settings' });
 	}
 
 	/** The "Connection tested successfully" banner. */
@@ -365,7 +389,8 @@ export class N8nEditor {
 		);
 		await this.page.getByTestId('execute-workflow-button').click();
 		const response = await run;
-		if (response.status() !== 200) throw new Error(`starting the workflow answered ${response.status()}`);
+		if (response.status() !== 200)
+			throw new Error(`starting the workflow answered ${response.status()}`);
 	}
 
 	/** Dismisses n8n's toasts (they cover the bottom right of the page, e.g. in screenshots). */
@@ -373,7 +398,7 @@ export class N8nEditor {
 		const toasts = this.page.locator('.el-notification').filter({ visible: true });
 		const deadline = Date.now() + this.timeoutMs;
 		while ((await toasts.count()) > 0) {
-			if (Date.now() > deadline) throw new Error('n8n\'s toasts did not close');
+			if (Date.now() > deadline) throw new Error("n8n's toasts did not close");
 			// A toast may close by itself meanwhile: then this click finds nothing, and the loop looks again.
 			await toasts
 				.first()
@@ -389,7 +414,9 @@ export class N8nEditor {
 	 * Waits for an `<img>` to load and decode; resolves with its address and natural size (a broken image
 	 * rejects).
 	 */
-	async imageInfo(img: Locator): Promise<{ src: string; naturalWidth: number; naturalHeight: number }> {
+	async imageInfo(
+		img: Locator,
+	): Promise<{ src: string; naturalWidth: number; naturalHeight: number }> {
 		await img.waitFor();
 		return await img.evaluate(async (element) => {
 			const image = element as unknown as {
@@ -399,7 +426,11 @@ export class N8nEditor {
 				naturalHeight: number;
 			};
 			await image.decode();
-			return { src: image.currentSrc, naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight };
+			return {
+				src: image.currentSrc,
+				naturalWidth: image.naturalWidth,
+				naturalHeight: image.naturalHeight,
+			};
 		});
 	}
 

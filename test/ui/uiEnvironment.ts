@@ -4,7 +4,12 @@
  */
 import type { Browser } from 'playwright-core';
 
-import { createN8nInstance, ensureN8nInstalled, type N8nInstance, type N8nServer } from '../e2e/harness';
+import {
+	createN8nInstance,
+	ensureN8nInstalled,
+	type N8nInstance,
+	type N8nServer,
+} from '../e2e/harness';
 import { startPortal } from '../portal';
 import { ensureChromium, launchChromium } from './chromium';
 
@@ -33,17 +38,26 @@ export interface UiEnvironmentOptions {
  * Installs what is missing (Chromium with apt-get, n8n into .cache/: first run only), then starts everything.
  * n8n runs without NODE_ENV (the harness removes jest's NODE_ENV=test, with which n8n would not load nodes).
  */
-export async function startUiEnvironment(options: UiEnvironmentOptions = {}): Promise<UiEnvironment> {
+export async function startUiEnvironment(
+	options: UiEnvironmentOptions = {},
+): Promise<UiEnvironment> {
 	const log = options.log ?? (() => undefined);
 	ensureChromium();
 	ensureN8nInstalled();
 	const stops: Array<() => Promise<void>> = [];
 	const stop = async () => {
-		while (stops.length > 0) await stops.pop()?.().catch(() => undefined);
+		while (stops.length > 0)
+			await stops
+				.pop()?.()
+				.catch(() => undefined);
 	};
 	try {
 		log('starting the stand-in ONLYOFFICE portal');
-		const portal = await startPortal({ port: options.portalPort ?? 0, opportunities: options.opportunities ?? 50, seed: 1 });
+		const portal = await startPortal({
+			port: options.portalPort ?? 0,
+			opportunities: options.opportunities ?? 50,
+			seed: 1,
+		});
 		stops.push(() => portal.stop());
 		log('starting n8n with this package (20-60 s)');
 		const n8n = await createN8nInstance({ name: 'ui' });

@@ -15,9 +15,18 @@ export interface ChainedNode {
 export function linearWorkflow(name: string, nodes: ChainedNode[]) {
 	return {
 		name,
-		nodes: nodes.map((node, index) => ({ id: `node-${index + 1}`, position: [index * 220, 0], ...node })),
+		nodes: nodes.map((node, index) => ({
+			id: `node-${index + 1}`,
+			position: [index * 220, 0],
+			...node,
+		})),
 		connections: Object.fromEntries(
-			nodes.slice(1).map((next, index) => [nodes[index].name, { main: [[{ node: next.name, type: 'main', index: 0 }]] }]),
+			nodes
+				.slice(1)
+				.map((next, index) => [
+					nodes[index].name,
+					{ main: [[{ node: next.name, type: 'main', index: 0 }]] },
+				]),
 		),
 	};
 }

@@ -16,7 +16,12 @@ import {
 	type ExecutionItem,
 	type ExecutionNodeError,
 } from './executionResult';
-import { defaultN8nVersion, ensureN8nInstalled, REPO_ROOT, type N8nInstallation } from './n8nInstallation';
+import {
+	defaultN8nVersion,
+	ensureN8nInstalled,
+	REPO_ROOT,
+	type N8nInstallation,
+} from './n8nInstallation';
 import { freePort, runToFiles, tailOfFile } from './processes';
 import { N8nServer, type StartServerOptions } from './n8nServer';
 
@@ -88,7 +93,10 @@ export interface N8nInstance {
 	/** The environment every n8n process of this instance gets (NODE_ENV removed, Node 24 first on PATH). */
 	env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
 	/** Runs `n8n <args…>` to completion (stdout/stderr captured through files). */
-	runCli(args: string[], opts?: { timeoutMs?: number; env?: Record<string, string | undefined> }): Promise<CliResult>;
+	runCli(
+		args: string[],
+		opts?: { timeoutMs?: number; env?: Record<string, string | undefined> },
+	): Promise<CliResult>;
 	/**
 	 * `n8n import:credentials`; each credential is `{ id?, name?, type, data }` with plain `data` (n8n encrypts
 	 * it with the instance's key). Missing ids and names are filled in; returns the ids in order (a workflow
@@ -98,9 +106,16 @@ export interface N8nInstance {
 	/** `n8n import:workflow`; adds a `versionId` (and `id`, `active: false`) if missing. Returns the workflow id. */
 	importWorkflow(workflow: object): Promise<string>;
 	/** `n8n execute --id=<id> --rawOutput`. Never throws for a failed execution: check exitCode/execution. */
-	execute(workflowId: string, opts?: { timeoutMs?: number; env?: Record<string, string | undefined> }): Promise<ExecuteResult>;
+	execute(
+		workflowId: string,
+		opts?: { timeoutMs?: number; env?: Record<string, string | undefined> },
+	): Promise<ExecuteResult>;
 	/** Items on a node's output: `runData[nodeName][0].data.main[outputIndex]`. */
-	outputItems(execution: Execution | undefined, nodeName: string, outputIndex?: number): ExecutionItem[];
+	outputItems(
+		execution: Execution | undefined,
+		nodeName: string,
+		outputIndex?: number,
+	): ExecutionItem[];
 	/** A node's error (`runData[nodeName][0].error`), undefined if it succeeded. */
 	nodeError(execution: Execution | undefined, nodeName: string): ExecutionNodeError | undefined;
 	/** `n8n start` on a loopback port; resolves once n8n answers. Only one server per instance at a time. */
@@ -146,7 +161,9 @@ function installPackage(packageDir: string, mode: PackageMode, distDir: string):
 	fs.mkdirSync(path.dirname(packageDir), { recursive: true });
 	if (mode === 'symlink') {
 		if (path.resolve(distDir) !== path.join(REPO_ROOT, 'dist')) {
-			throw new Error(`packageMode 'symlink' links the repo itself: it cannot use distDir ${distDir}`);
+			throw new Error(
+				`packageMode 'symlink' links the repo itself: it cannot use distDir ${distDir}`,
+			);
 		}
 		fs.symlinkSync(REPO_ROOT, packageDir, 'dir');
 		return;
@@ -156,12 +173,16 @@ function installPackage(packageDir: string, mode: PackageMode, distDir: string):
 	fs.cpSync(distDir, path.join(packageDir, 'dist'), { recursive: true });
 }
 
-export async function createN8nInstance(options: CreateN8nInstanceOptions = {}): Promise<N8nInstance> {
+export async function createN8nInstance(
+	options: CreateN8nInstanceOptions = {},
+): Promise<N8nInstance> {
 	const version = options.version ?? defaultN8nVersion();
 	const packageMode = options.packageMode ?? 'copy';
 	const installation = ensureN8nInstalled(version);
 
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name ?? 'n8n-e2e'}-${version}-`));
+	const userFolder = fs.mkdtempSync(
+		path.join(os.tmpdir(), `${options.name ?? 'n8n-e2e'}-${version}-`),
+	);
 	const workDir = path.join(userFolder, 'harness');
 	fs.mkdirSync(workDir);
 	const packageDir = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
@@ -174,7 +195,8 @@ export async function createN8nInstance(options: CreateN8nInstanceOptions = {}):
 
 	const base = baseEnv(installation, userFolder);
 	let fileCounter = 0;
-	const nextFile = (stem: string) => path.join(workDir, `${String(++fileCounter).padStart(3, '0')}-${stem}`);
+	const nextFile = (stem: string) =>
+		path.join(workDir, `${String(++fileCounter).padStart(3, '0')}-${stem}`);
 	let server: N8nServer | undefined;
 
 	const env = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
@@ -230,7 +252,8 @@ export async function createN8nInstance(options: CreateN8nInstanceOptions = {}):
 		async importCredentials(credentials) {
 			const filled = credentials.map((credential) => {
 				const c = { ...(credential as Record<string, unknown>) };
-				if (typeof c.id !== 'string' || c.id === '') c.id = randomUUID().replace(/-/g, '').slice(0, 16);
+				if (typeof c.id !== 'string' || c.id === '')
+					c.id = randomUUID().replace(/-/g, '').slice(0, 16);
 				if (typeof c.name !== 'string' || c.name === '') c.name = `e2e ${String(c.type)} ${c.id}`;
 				return c;
 			});
@@ -242,7 +265,8 @@ export async function createN8nInstance(options: CreateN8nInstanceOptions = {}):
 
 		async importWorkflow(workflow) {
 			const wf = { ...(workflow as Record<string, unknown>) };
-			if (typeof wf.id !== 'string' || wf.id === '') wf.id = randomUUID().replace(/-/g, '').slice(0, 16);
+			if (typeof wf.id !== 'string' || wf.id === '')
+				wf.id = randomUUID().replace(/-/g, '').slice(0, 16);
 			// n8n 2.0.x and 1.x need a versionId on imported workflows.
 			if (typeof wf.versionId !== 'string' || wf.versionId === '') wf.versionId = randomUUID();
 			if (wf.active === undefined) wf.active = false;
@@ -283,12 +307,14 @@ export async function createN8nInstance(options: CreateN8nInstanceOptions = {}):
 		},
 
 		outputItems(execution, nodeName, outputIndex = 0) {
-			if (!execution) throw new Error('n8n printed no execution (see the ExecuteResult stdout/stderr)');
+			if (!execution)
+				throw new Error('n8n printed no execution (see the ExecuteResult stdout/stderr)');
 			return nodeOutputItems(execution, nodeName, outputIndex);
 		},
 
 		nodeError(execution, nodeName) {
-			if (!execution) throw new Error('n8n printed no execution (see the ExecuteResult stdout/stderr)');
+			if (!execution)
+				throw new Error('n8n printed no execution (see the ExecuteResult stdout/stderr)');
 			return nodeError(execution, nodeName);
 		},
 

@@ -19,7 +19,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import type { N8nInstallation } from './n8nInstallation';
-import { freePort, isRunning, killProcessGroup, tailOfFile, waitFor, WaitAborted } from './processes';
+import {
+	freePort,
+	isRunning,
+	killProcessGroup,
+	tailOfFile,
+	waitFor,
+	WaitAborted,
+} from './processes';
 
 export interface StartServerOptions {
 	/** Loopback port for the editor/REST API; a free one if omitted. */
@@ -149,10 +156,14 @@ export class N8nServer {
 	async isReady(): Promise<boolean> {
 		if (!this.isRunning()) throw new WaitAborted('n8n start is not running');
 		try {
-			const readiness = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(5_000) });
+			const readiness = await fetch(`${this.baseUrl}/healthz/readiness`, {
+				signal: AbortSignal.timeout(5_000),
+			});
 			await readiness.arrayBuffer();
 			if (readiness.status !== 200 && readiness.status !== 404) return false;
-			const settings = await fetch(`${this.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(5_000) });
+			const settings = await fetch(`${this.baseUrl}/rest/settings`, {
+				signal: AbortSignal.timeout(5_000),
+			});
 			const isJson = (settings.headers.get('content-type') ?? '').includes('application/json');
 			await settings.arrayBuffer();
 			return settings.status === 200 && isJson;
@@ -162,8 +173,15 @@ export class N8nServer {
 	}
 
 	/** A REST call with the session cookie (if logged in) and the browser-id header the cookie is bound to. */
-	async request<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<RestResponse<T>> {
-		const headers: Record<string, string> = { 'browser-id': BROWSER_ID, accept: 'application/json' };
+	async request<T = unknown>(
+		method: string,
+		urlPath: string,
+		body?: unknown,
+	): Promise<RestResponse<T>> {
+		const headers: Record<string, string> = {
+			'browser-id': BROWSER_ID,
+			accept: 'application/json',
+		};
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (this.cookie) headers.cookie = this.cookie;
 		const response = await fetch(`${this.baseUrl}${urlPath}`, {
@@ -187,7 +205,8 @@ export class N8nServer {
 	async call<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T> {
 		const response = await this.request<{ data?: T } | string>(method, urlPath, body);
 		if (response.status < 200 || response.status > 299) {
-			const shown = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+			const shown =
+				typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
 			throw new Error(`${method} ${urlPath} answered ${response.status}: ${shown.slice(0, 2000)}`);
 		}
 		const b = response.body;
@@ -205,7 +224,10 @@ export class N8nServer {
 
 	/** True while n8n still shows its first-run owner setup (GET /rest/settings → userManagement.showSetupOnFirstLoad). */
 	async needsOwnerSetup(): Promise<boolean> {
-		const settings = await this.call<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>('GET', '/rest/settings');
+		const settings = await this.call<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>(
+			'GET',
+			'/rest/settings',
+		);
 		return settings.userManagement?.showSetupOnFirstLoad === true;
 	}
 
@@ -224,7 +246,9 @@ export class N8nServer {
 	}
 
 	/** POST /rest/login as the owner set up before (or the given account). */
-	async login(account: Pick<OwnerAccount, 'email' | 'password'> | undefined = this.owner): Promise<Record<string, unknown>> {
+	async login(
+		account: Pick<OwnerAccount, 'email' | 'password'> | undefined = this.owner,
+	): Promise<Record<string, unknown>> {
 		if (!account) throw new Error('login(): no account given and no owner set up yet');
 		const user = await this.call<Record<string, unknown>>('POST', '/rest/login', {
 			emailOrLdapLoginId: account.email,
@@ -242,7 +266,11 @@ export class N8nServer {
 	}
 
 	/** POST /rest/credentials, as the editor's Save button. Returns the new credential's id. */
-	async createCredential(credential: { name?: string; type: string; data: Record<string, unknown> }): Promise<string> {
+	async createCredential(credential: {
+		name?: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<string> {
 		const created = await this.call<{ id: string }>('POST', '/rest/credentials', {
 			name: credential.name ?? `e2e ${credential.type} ${Date.now()}`,
 			type: credential.type,
@@ -278,4 +306,3 @@ export class N8nServer {
 		await killProcessGroup(this.child, 15_000);
 	}
 }
-

@@ -62,7 +62,13 @@ export interface SpawnToFilesResult {
 export async function runToFiles(
 	command: string,
 	args: string[],
-	opts: { cwd: string; env: NodeJS.ProcessEnv; stdoutFile: string; stderrFile: string; timeoutMs: number },
+	opts: {
+		cwd: string;
+		env: NodeJS.ProcessEnv;
+		stdoutFile: string;
+		stderrFile: string;
+		timeoutMs: number;
+	},
 ): Promise<SpawnToFilesResult> {
 	const out = fs.openSync(opts.stdoutFile, 'w');
 	const err = fs.openSync(opts.stderrFile, 'w');

@@ -17,9 +17,14 @@ afterEach(async () => {
 	await portal.stop();
 });
 
-const tokenCredential = () => ({ portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token });
+const tokenCredential = () => ({
+	portalUrl: portal.url,
+	authMethod: 'apiToken',
+	apiToken: portal.token,
+});
 const puts = () => portal.requests.filter((r: { method: string }) => r.method === 'PUT');
-const sentIds = () => puts().map((r: { body: { opportunityids: number[] } }) => r.body.opportunityids);
+const sentIds = () =>
+	puts().map((r: { body: { opportunityids: number[] } }) => r.body.opportunityids);
 const ids = (output: INodeExecutionData[]) => output.map((item) => item.json.id);
 /** A fault matcher for the second delete request only (the first chunk goes through). */
 const secondPut = () => {
@@ -28,7 +33,9 @@ const secondPut = () => {
 };
 
 /** Runs the node and returns the error it throws. */
-async function failure(run: Parameters<typeof runNode>[0]): Promise<NodeApiError | NodeOperationError> {
+async function failure(
+	run: Parameters<typeof runNode>[0],
+): Promise<NodeApiError | NodeOperationError> {
 	try {
 		await runNode(run);
 	} catch (error) {
@@ -55,14 +62,22 @@ describe('deleting', () => {
 		]);
 		for (const id of [3, 5, 7, 9, 11]) expect(portal.hasOpportunity(id)).toBe(false);
 		expect(portal.hasOpportunity(4)).toBe(true);
-		expect(output[0].json).toMatchObject({ id: 3, members: [], customFields: [], isPrivate: false });
+		expect(output[0].json).toMatchObject({
+			id: 3,
+			members: [],
+			customFields: [],
+			isPrivate: false,
+		});
 	});
 
 	it('splits 2500 IDs into 5 requests of 500 and outputs all 2500 records', async () => {
 		await portal.stop();
 		portal = await startPortal({ opportunities: 2600, seed: 7 });
 		const wanted = Array.from({ length: 2500 }, (_, i) => 2600 - i);
-		const { output } = await runNode({ items: wanted.map((id) => ({ id })), credentials: tokenCredential() });
+		const { output } = await runNode({
+			items: wanted.map((id) => ({ id })),
+			credentials: tokenCredential(),
+		});
 		expect(sentIds().map((chunk: number[]) => chunk.length)).toEqual([500, 500, 500, 500, 500]);
 		expect(sentIds().flat()).toEqual(wanted);
 		expect(ids(output)).toEqual(wanted);
@@ -73,16 +88,19 @@ describe('deleting', () => {
 		[undefined, 'id'],
 		['={{ $json.ref }}', 'ref'],
 		['={{ $json["deal id"] }}', 'deal id'],
-	])('reads a plain $json field (%s) itself, without an expression evaluation per item', async (parameter, field) => {
-		const { output, evaluations } = await runNode({
-			items: [{ [field]: 4 }, { [field]: '5, 6' }, { other: 7 }],
-			opportunityIdsParameter: parameter,
-			credentials: tokenCredential(),
-			options: { skipItemsWithoutId: true },
-		});
-		expect(ids(output)).toEqual([4, 5, 6]);
-		expect(evaluations).toBe(0);
-	});
+	])(
+		'reads a plain $json field (%s) itself, without an expression evaluation per item',
+		async (parameter, field) => {
+			const { output, evaluations } = await runNode({
+				items: [{ [field]: 4 }, { [field]: '5, 6' }, { other: 7 }],
+				opportunityIdsParameter: parameter,
+				credentials: tokenCredential(),
+				options: { skipItemsWithoutId: true },
+			});
+			expect(ids(output)).toEqual([4, 5, 6]);
+			expect(evaluations).toBe(0);
+		},
+	);
 
 	it('leaves any other expression to n8n, item by item', async () => {
 		const { output, evaluations } = await runNode({
@@ -96,17 +114,28 @@ describe('deleting', () => {
 	});
 
 	it('honours Batch Size', async () => {
-		await runNode({ items: [{ id: '1,2,3,4,5,6,7' }], credentials: tokenCredential(), options: { batchSize: 3 } });
+		await runNode({
+			items: [{ id: '1,2,3,4,5,6,7' }],
+			credentials: tokenCredential(),
+			options: { batchSize: 3 },
+		});
 		expect(sentIds()).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
 	});
 
 	it('outputs records in the order the IDs first appeared, not in the portal’s order', async () => {
-		const { output } = await runNode({ items: [{ id: [40, 2, 33] }], credentials: tokenCredential() });
+		const { output } = await runNode({
+			items: [{ id: [40, 2, 33] }],
+			credentials: tokenCredential(),
+		});
 		expect(ids(output)).toEqual([40, 2, 33]);
 	});
 
 	it('simplifies records on request', async () => {
-		const { output } = await runNode({ items: [{ id: 8 }], credentials: tokenCredential(), options: { simplify: true } });
+		const { output } = await runNode({
+			items: [{ id: 8 }],
+			credentials: tokenCredential(),
+			options: { simplify: true },
+		});
 		expect(Object.keys(output[0].json).sort()).toEqual(
 			[
 				'bidCurrency',
@@ -128,7 +157,10 @@ describe('deleting', () => {
 describe('IDs the portal does not delete', () => {
 	const missing = 999_999;
 	it('ignores them by default, and says so when nothing at all was deleted', async () => {
-		const first = await runNode({ items: [{ id: 4 }, { id: missing }], credentials: tokenCredential() });
+		const first = await runNode({
+			items: [{ id: 4 }, { id: missing }],
+			credentials: tokenCredential(),
+		});
 		expect(ids(first.output)).toEqual([4]);
 		expect(first.hints).toEqual([]);
 		const again = await runNode({ items: [{ id: 4 }], credentials: tokenCredential() });
@@ -146,11 +178,17 @@ describe('IDs the portal does not delete', () => {
 			[missing, false, [{ item: 0 }, { item: 2 }]],
 			[4, undefined, { item: 1 }],
 		]);
-		expect(output[0].json.reason).toMatch(/does not exist, was already deleted, or this user may not delete it/);
+		expect(output[0].json.reason).toMatch(
+			/does not exist, was already deleted, or this user may not delete it/,
+		);
 	});
 
 	it('fails naming them when asked, after deleting the others', async () => {
-		const error = await failure({ items: [{ id: 4 }, { id: missing }], credentials: tokenCredential(), options: { notDeleted: 'fail' } });
+		const error = await failure({
+			items: [{ id: 4 }, { id: missing }],
+			credentials: tokenCredential(),
+			options: { notDeleted: 'fail' },
+		});
 		expect(error.message).toMatch(`did not delete 1 of the 2 opportunities: ${missing}`);
 		expect(error.description).toMatch(/Deleted \(1\): 4/);
 		expect(error.description).toMatch(/set IDs Not Deleted to Ignore or Output an Item/);
@@ -161,7 +199,11 @@ describe('IDs the portal does not delete', () => {
 		const privateId = portal.addOpportunity({ isPrivate: true, accessList: [] });
 		const { output } = await runNode({
 			items: [{ id: privateId }, { id: 6 }],
-			credentials: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.users.user.token },
+			credentials: {
+				portalUrl: portal.url,
+				authMethod: 'apiToken',
+				apiToken: portal.users.user.token,
+			},
 			options: { notDeleted: 'output' },
 		});
 		expect(output.map((item) => [item.json.id, item.json.deleted])).toEqual([
@@ -181,15 +223,21 @@ describe('bad input changes nothing', () => {
 		[-3, /-3/],
 		[true, /true/],
 		['', /has no opportunity ID/],
-	])('an item with %j fails the node naming the item and the value, before any request', async (bad, message) => {
-		const error = await failure({ items: [{ id: 1 }, { id: 2 }, { id: bad }], credentials: tokenCredential() });
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/^Item 2/);
-		expect(error.message).toMatch(message);
-		expect(error.message).toMatch(/Nothing was deleted/);
-		expect(error.context.itemIndex).toBe(2);
-		expect(portal.requests).toEqual([]);
-	});
+	])(
+		'an item with %j fails the node naming the item and the value, before any request',
+		async (bad, message) => {
+			const error = await failure({
+				items: [{ id: 1 }, { id: 2 }, { id: bad }],
+				credentials: tokenCredential(),
+			});
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toMatch(/^Item 2/);
+			expect(error.message).toMatch(message);
+			expect(error.message).toMatch(/Nothing was deleted/);
+			expect(error.context.itemIndex).toBe(2);
+			expect(portal.requests).toEqual([]);
+		},
+	);
 
 	it('under Continue On Fail turns the bad item into an error item and deletes the rest', async () => {
 		const { output } = await runNode({
@@ -201,8 +249,12 @@ describe('bad input changes nothing', () => {
 		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
-		expect(errors[0].json.error).toBe('Item 1: "x" is not an opportunity ID. This item was skipped.');
-		expect(Object.keys(errors[0].json).every((key) => ['error', 'message', 'details'].includes(key))).toBe(true);
+		expect(errors[0].json.error).toBe(
+			'Item 1: "x" is not an opportunity ID. This item was skipped.',
+		);
+		expect(
+			Object.keys(errors[0].json).every((key) => ['error', 'message', 'details'].includes(key)),
+		).toBe(true);
 	});
 
 	it('skips items without an ID when asked', async () => {
@@ -228,9 +280,17 @@ describe('bad input changes nothing', () => {
 	});
 
 	it('counts unique IDs against the Delete Limit, dry run included', async () => {
-		await runNode({ items: [{ id: '1,2,2' }, { id: 1 }], credentials: tokenCredential(), options: { deleteLimit: 2 } });
+		await runNode({
+			items: [{ id: '1,2,2' }, { id: 1 }],
+			credentials: tokenCredential(),
+			options: { deleteLimit: 2 },
+		});
 		expect(sentIds()).toEqual([[1, 2]]);
-		const error = await failure({ items: [{ id: '5,6,7' }], credentials: tokenCredential(), options: { deleteLimit: 2, dryRun: true } });
+		const error = await failure({
+			items: [{ id: '5,6,7' }],
+			credentials: tokenCredential(),
+			options: { deleteLimit: 2, dryRun: true },
+		});
 		expect(error.message).toMatch(/Delete Limit of 2/);
 	});
 });
@@ -240,7 +300,11 @@ describe('dry run', () => {
 		const privateId = portal.addOpportunity({ isPrivate: true, accessList: [] });
 		const { output, hints } = await runNode({
 			items: [{ id: 11 }, { id: privateId }, { id: 999_999 }, { id: 11 }],
-			credentials: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.users.user.token },
+			credentials: {
+				portalUrl: portal.url,
+				authMethod: 'apiToken',
+				apiToken: portal.users.user.token,
+			},
 			options: { dryRun: true, notDeleted: 'output' },
 		});
 		expect(portal.requests.every((r: { method: string }) => r.method === 'GET')).toBe(true);
@@ -251,12 +315,18 @@ describe('dry run', () => {
 			[999_999, false],
 		]);
 		expect(output[0].pairedItem).toEqual([{ item: 0 }, { item: 3 }]);
-		expect(hints.map((hint) => hint.message)).toContain('Dry run: nothing was deleted. 1 of 3 opportunities would be deleted.');
+		expect(hints.map((hint) => hint.message)).toContain(
+			'Dry run: nothing was deleted. 1 of 3 opportunities would be deleted.',
+		);
 	});
 
 	it('has at most 5 look-ups in flight', async () => {
 		const wanted = Array.from({ length: 30 }, (_, i) => i + 1);
-		await runNode({ items: [{ id: wanted }], credentials: tokenCredential(), options: { dryRun: true } });
+		await runNode({
+			items: [{ id: wanted }],
+			credentials: tokenCredential(),
+			options: { dryRun: true },
+		});
 		expect(portal.requests).toHaveLength(30);
 		expect(portal.maxConcurrentRequests).toBeLessThanOrEqual(5);
 	});
@@ -291,7 +361,9 @@ describe('portal faults', () => {
 		expect(error.message).toBe(
 			'This ONLYOFFICE user has no access to the CRM module. 2 of 6 opportunities were deleted before this; see the details for which.',
 		);
-		expect(error.description).toMatch(/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./);
+		expect(error.description).toMatch(
+			/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+		);
 		expect(portal.opportunityIds().slice(0, 4)).toEqual([3, 4, 5, 6]);
 	});
 
@@ -306,7 +378,9 @@ describe('portal faults', () => {
 		expect(ids(output.filter((item) => !('error' in item.json)))).toEqual([1, 2]);
 		const errors = output.filter((item) => 'error' in item.json);
 		expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
-		expect(errors[0].json.message).toMatch(/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./);
+		expect(errors[0].json.message).toMatch(
+			/May have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+		);
 	});
 
 	it('reports IDs an interrupted attempt may have deleted as "may have been deleted", never "not deleted"', async () => {
@@ -359,7 +433,11 @@ describe('credentials', () => {
 	});
 
 	it('logs in with e-mail and password once and reuses the token', async () => {
-		const first = await runNode({ items: [{ id: 1 }, { id: 2 }], credentials: emailCredential(), options: { batchSize: 1 } });
+		const first = await runNode({
+			items: [{ id: 1 }, { id: 2 }],
+			credentials: emailCredential(),
+			options: { batchSize: 1 },
+		});
 		expect(first.logins).toBe(1);
 		expect(first.credentialReads).toBe(1);
 		expect(ids(first.output)).toEqual([1, 2]);
@@ -381,7 +459,11 @@ describe('credentials', () => {
 		const first = await runNode({ items: [{ id: 1 }], credentials: emailCredential() });
 		portal.revokeToken(first.credentials.sessionToken);
 		const since = portal.requests.length;
-		const second = await runNode({ items: [{ id: 2 }, { id: 3 }, { id: 4 }], credentials: first.credentials, options: { batchSize: 1 } });
+		const second = await runNode({
+			items: [{ id: 2 }, { id: 3 }, { id: 4 }],
+			credentials: first.credentials,
+			options: { batchSize: 1 },
+		});
 		expect(ids(second.output)).toEqual([2, 3, 4]);
 		expect(second.logins).toBe(1);
 		expect(second.credentialReads).toBe(1);
@@ -394,11 +476,18 @@ describe('credentials', () => {
 		const first = await runNode({ items: [{ id: 1 }], credentials: emailCredential() });
 		const other = await startPortal({ opportunities: 10, seed: 8 });
 		try {
-			const edited = { ...first.credentials, portalUrl: other.url, password: other.users.admin.password, email: other.users.admin.email };
+			const edited = {
+				...first.credentials,
+				portalUrl: other.url,
+				password: other.users.admin.password,
+				email: other.users.admin.email,
+			};
 			const second = await runNode({ items: [{ id: 2 }], credentials: edited });
 			expect(ids(second.output)).toEqual([2]);
 			expect(second.logins).toBe(1);
-			const authorizations = other.requests.map((r: { headers: IDataObject }) => r.headers.authorization);
+			const authorizations = other.requests.map(
+				(r: { headers: IDataObject }) => r.headers.authorization,
+			);
 			expect(authorizations[0]).toBeUndefined();
 		} finally {
 			await other.stop();
@@ -406,7 +495,12 @@ describe('credentials', () => {
 	});
 
 	it.each([
-		['a wrong token', () => ({ ...tokenCredential(), apiToken: 'not-a-token' }), /did not accept the credential/, /check the API token/],
+		[
+			'a wrong token',
+			() => ({ ...tokenCredential(), apiToken: 'not-a-token' }),
+			/did not accept the credential/,
+			/check the API token/,
+		],
 		[
 			'a wrong password',
 			() => ({ ...emailCredential(), password: 'wrong' }),
@@ -415,7 +509,11 @@ describe('credentials', () => {
 		],
 		[
 			'a two-factor account',
-			() => ({ ...emailCredential(), email: portal.users.twoFactor.email, password: portal.users.twoFactor.password }),
+			() => ({
+				...emailCredential(),
+				email: portal.users.twoFactor.email,
+				password: portal.users.twoFactor.password,
+			}),
 			/two-factor login; create a token and choose API Token/,
 			/press Test/,
 		],
@@ -425,13 +523,19 @@ describe('credentials', () => {
 			/no access to the CRM module/,
 			/CRM access/,
 		],
-	])('%s fails with a message that says what to do, deleting nothing', async (_name, credentials, message, fix) => {
-		const error = await failure({ items: [{ id: 1 }], credentials: credentials() as ICredentialDataDecryptedObject });
-		expect(error.message).toMatch(message);
-		expect(error.message).toMatch(/Nothing was deleted/);
-		expect(error.description).toMatch(fix);
-		expect(portal.hasOpportunity(1)).toBe(true);
-	});
+	])(
+		'%s fails with a message that says what to do, deleting nothing',
+		async (_name, credentials, message, fix) => {
+			const error = await failure({
+				items: [{ id: 1 }],
+				credentials: credentials() as ICredentialDataDecryptedObject,
+			});
+			expect(error.message).toMatch(message);
+			expect(error.message).toMatch(/Nothing was deleted/);
+			expect(error.description).toMatch(fix);
+			expect(portal.hasOpportunity(1)).toBe(true);
+		},
+	);
 
 	it('a portal URL that answers HTML tells the user to check the portal URL', async () => {
 		portal.injectFault({ type: 'html' });
@@ -443,8 +547,14 @@ describe('credentials', () => {
 	it('keeps the token out of every error and output', async () => {
 		const secret = portal.token;
 		const error = await failure({ items: [{ id: 'oops' }], credentials: tokenCredential() });
-		expect(JSON.stringify({ message: error.message, description: error.description })).not.toContain(secret);
-		const { output } = await runNode({ items: [{ id: 1 }], credentials: tokenCredential(), options: { notDeleted: 'output' } });
+		expect(
+			JSON.stringify({ message: error.message, description: error.description }),
+		).not.toContain(secret);
+		const { output } = await runNode({
+			items: [{ id: 1 }],
+			credentials: tokenCredential(),
+			options: { notDeleted: 'output' },
+		});
 		expect(JSON.stringify(output)).not.toContain(secret);
 	});
 });
@@ -459,7 +569,10 @@ describe('HTTPS with a self-signed certificate', () => {
 	});
 
 	it('fails with advice to turn on Ignore SSL Issues', async () => {
-		const error = await failure({ items: [{ id: 1 }], credentials: { portalUrl: secure.url, authMethod: 'apiToken', apiToken: secure.token } });
+		const error = await failure({
+			items: [{ id: 1 }],
+			credentials: { portalUrl: secure.url, authMethod: 'apiToken', apiToken: secure.token },
+		});
 		expect(error.message).toMatch(/certificate could not be verified/);
 		expect(error.description).toMatch(/Ignore SSL Issues/);
 		expect(secure.hasOpportunity(1)).toBe(true);

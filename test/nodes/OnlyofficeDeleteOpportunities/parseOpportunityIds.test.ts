@@ -21,7 +21,8 @@ function rejection(value: unknown): InvalidOpportunityIdError {
 	return error;
 }
 
-const GENERIC_HINT = 'Opportunity IDs are whole numbers from 1 to 2147483647, e.g. 1045. Check the expression in "Opportunity IDs".';
+const GENERIC_HINT =
+	'Opportunity IDs are whole numbers from 1 to 2147483647, e.g. 1045. Check the expression in "Opportunity IDs".';
 
 describe('parseOpportunityIds: accepted values', () => {
 	test.each<[string, unknown, number[]]>([
@@ -48,7 +49,11 @@ describe('parseOpportunityIds: accepted values', () => {
 		['a space before the comma', '1 ,234', [1, 234]],
 		// The thousands rule looks at each part between semicolons and line breaks: whitespace inside a part means
 		// it was written as a list, so these are lists (as the issue's rule says: "no spaces").
-		['a list whose first part looks like thousands, then a spaced comma', '12,345,678, 9', [12, 345, 678, 9]],
+		[
+			'a list whose first part looks like thousands, then a spaced comma',
+			'12,345,678, 9',
+			[12, 345, 678, 9],
+		],
 		['a thousands-like run after a spaced comma', '5, 1,234', [5, 1, 234]],
 		['a thousands-like run before a space', '1,100 ,1', [1, 100, 1]],
 		['a thousands-like run after a leading comma and a space', ', 1,234', [1, 234]],
@@ -136,40 +141,112 @@ describe('parseOpportunityIds: rejected values', () => {
 		['a zero-width space inside', '1\u200b2', '"1\\u200b2" is not an opportunity ID'],
 		['a control character', '1\u00002', '"1\\u00002" is not an opportunity ID'],
 		// Unicode digits.
-		['Arabic-Indic digits', '١٢٣', '"١٢٣" is not an opportunity ID (only the digits 0-9 are allowed)'],
-		['fullwidth digits', '１２', '"１２" is not an opportunity ID (only the digits 0-9 are allowed)'],
+		[
+			'Arabic-Indic digits',
+			'١٢٣',
+			'"١٢٣" is not an opportunity ID (only the digits 0-9 are allowed)',
+		],
+		[
+			'fullwidth digits',
+			'１２',
+			'"１２" is not an opportunity ID (only the digits 0-9 are allowed)',
+		],
 		['Devanagari digits', '४२', '"४२" is not an opportunity ID (only the digits 0-9 are allowed)'],
-		['ASCII mixed with fullwidth', '1２', '"1２" is not an opportunity ID (only the digits 0-9 are allowed)'],
+		[
+			'ASCII mixed with fullwidth',
+			'1２',
+			'"1２" is not an opportunity ID (only the digits 0-9 are allowed)',
+		],
 		['superscript digits', '²', '"²" is not an opportunity ID'],
 		['circled digits', '①', '"①" is not an opportunity ID'],
 		// Spaces inside an ID.
 		['a space inside an ID', '1 234', '"1 234" contains a space inside an ID'],
 		['a tab inside an ID', '1\t234', '"1\\t234" contains a space inside an ID'],
-		['a non-breaking space inside an ID', '1\u00a0234', '"1\\u00a0234" contains a space inside an ID'],
-		['a narrow no-break space inside an ID', '1\u202f234', '"1\\u202f234" contains a space inside an ID'],
-		['a space inside one of several IDs', '5, 1 234', '"1 234" (in "5, 1 234") contains a space inside an ID'],
+		[
+			'a non-breaking space inside an ID',
+			'1\u00a0234',
+			'"1\\u00a0234" contains a space inside an ID',
+		],
+		[
+			'a narrow no-break space inside an ID',
+			'1\u202f234',
+			'"1\\u202f234" contains a space inside an ID',
+		],
+		[
+			'a space inside one of several IDs',
+			'5, 1 234',
+			'"1 234" (in "5, 1 234") contains a space inside an ID',
+		],
 		['IDs separated by spaces only', '1 2 3', '"1 2 3" contains a space inside an ID'],
 		// Too large.
-		['one more than the largest ID, as a string', '2147483648', '"2147483648" is too large for an opportunity ID (the largest is 2147483647)'],
-		['a 20-digit string', '99999999999999999999', '"99999999999999999999" is too large for an opportunity ID'],
-		['an 11-digit string with leading zeros', '0021474836470', '"0021474836470" is too large for an opportunity ID'],
+		[
+			'one more than the largest ID, as a string',
+			'2147483648',
+			'"2147483648" is too large for an opportunity ID (the largest is 2147483647)',
+		],
+		[
+			'a 20-digit string',
+			'99999999999999999999',
+			'"99999999999999999999" is too large for an opportunity ID',
+		],
+		[
+			'an 11-digit string with leading zeros',
+			'0021474836470',
+			'"0021474836470" is too large for an opportunity ID',
+		],
 		// Ambiguous thousands separators.
 		['"1,234"', '1,234', '"1,234" could be one number with a thousands separator or two IDs'],
-		['"12,345,678"', '12,345,678', '"12,345,678" could be one number with thousands separators or several IDs'],
-		['"1,234" with padding around it', ' 1,234 ', '"1,234" could be one number with a thousands separator or two IDs'],
+		[
+			'"12,345,678"',
+			'12,345,678',
+			'"12,345,678" could be one number with thousands separators or several IDs',
+		],
+		[
+			'"1,234" with padding around it',
+			' 1,234 ',
+			'"1,234" could be one number with a thousands separator or two IDs',
+		],
 		['"1234,567" (four digits before)', '1234,567', '"1234,567" could be one number'],
 		['"1,234" with a trailing comma', '1,234,', '"1,234" could be one number'],
 		['"1,234" with a leading comma', ',1,234', '"1,234" could be one number'],
-		['"1,234" then a semicolon', '1,234;5', '"1,234" (in "1,234;5") could be one number with a thousands separator or two IDs'],
+		[
+			'"1,234" then a semicolon',
+			'1,234;5',
+			'"1,234" (in "1,234;5") could be one number with a thousands separator or two IDs',
+		],
 		['"1,234" after a semicolon', '5;1,234', '"1,234" (in "5;1,234") could be one number'],
-		['"1,234" on one line of several', '5\n1,234\n6', '"1,234" (in "5\\n1,234\\n6") could be one number'],
-		['"1,234" with padding inside the part, not after a comma', '5;1,234 ', '"1,234" (in "5;1,234 ") could be one number'],
+		[
+			'"1,234" on one line of several',
+			'5\n1,234\n6',
+			'"1,234" (in "5\\n1,234\\n6") could be one number',
+		],
+		[
+			'"1,234" with padding inside the part, not after a comma',
+			'5;1,234 ',
+			'"1,234" (in "5;1,234 ") could be one number',
+		],
 		['"0,123"', '0,123', '"0" (in "0,123") is not an opportunity ID (IDs start at 1)'],
-		['"1,234.56"', '1,234.56', '"234.56" (in "1,234.56") is not an opportunity ID (not a whole number)'],
+		[
+			'"1,234.56"',
+			'1,234.56',
+			'"234.56" (in "1,234.56") is not an opportunity ID (not a whole number)',
+		],
 		// One bad piece in a list.
-		['one bad piece among good ones', '1, 12abc, 3', '"12abc" (in "1, 12abc, 3") is not an opportunity ID'],
-		['a zero among good ones', '1;0;3', '"0" (in "1;0;3") is not an opportunity ID (IDs start at 1)'],
-		['a too-large piece among good ones', '1\n2147483648', '"2147483648" (in "1\\n2147483648") is too large'],
+		[
+			'one bad piece among good ones',
+			'1, 12abc, 3',
+			'"12abc" (in "1, 12abc, 3") is not an opportunity ID',
+		],
+		[
+			'a zero among good ones',
+			'1;0;3',
+			'"0" (in "1;0;3") is not an opportunity ID (IDs start at 1)',
+		],
+		[
+			'a too-large piece among good ones',
+			'1\n2147483648',
+			'"2147483648" (in "1\\n2147483648") is too large',
+		],
 		['a list written as JSON text', '[1, 2]', '"[1" (in "[1, 2]") is not an opportunity ID'],
 		// Numbers.
 		['a fraction', 1.5, '1.5 is not an opportunity ID (not a whole number)'],
@@ -180,45 +257,112 @@ describe('parseOpportunityIds: rejected values', () => {
 		['NaN', NaN, 'NaN is not an opportunity ID (not a number)'],
 		['Infinity', Infinity, 'Infinity is not an opportunity ID'],
 		['-Infinity', -Infinity, '-Infinity is not an opportunity ID'],
-		['one more than the largest ID', 2147483648, '2147483648 is too large for an opportunity ID (the largest is 2147483647)'],
-		['the largest 32-bit unsigned number', 4294967295, '4294967295 is too large for an opportunity ID'],
-		['MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER, '9007199254740991 is too large for an opportunity ID'],
-		['beyond MAX_SAFE_INTEGER (shown as JavaScript prints it)', 2 ** 60, '1152921504606847000 is too large for an opportunity ID'],
+		[
+			'one more than the largest ID',
+			2147483648,
+			'2147483648 is too large for an opportunity ID (the largest is 2147483647)',
+		],
+		[
+			'the largest 32-bit unsigned number',
+			4294967295,
+			'4294967295 is too large for an opportunity ID',
+		],
+		[
+			'MAX_SAFE_INTEGER',
+			Number.MAX_SAFE_INTEGER,
+			'9007199254740991 is too large for an opportunity ID',
+		],
+		[
+			'beyond MAX_SAFE_INTEGER (shown as JavaScript prints it)',
+			2 ** 60,
+			'1152921504606847000 is too large for an opportunity ID',
+		],
 		['1e300', 1e300, '1e+300 is too large for an opportunity ID'],
 		['a bigint zero', BigInt(0), '0 is not an opportunity ID (IDs start at 1)'],
 		['a negative bigint', BigInt(-5), '-5 is not an opportunity ID (IDs start at 1)'],
-		['a bigint too large', BigInt('99999999999999999999'), '99999999999999999999 is too large for an opportunity ID'],
+		[
+			'a bigint too large',
+			BigInt('99999999999999999999'),
+			'99999999999999999999 is too large for an opportunity ID',
+		],
 		// Other types.
 		['true', true, 'true is not an opportunity ID'],
 		['false', false, 'false is not an opportunity ID'],
 		['an object', { id: 5 }, '{"id": 5} is not an opportunity ID (it is an object)'],
 		['an empty object', {}, '{} is not an opportunity ID (it is an object)'],
 		['a boxed number', Object(5), 'is not an opportunity ID (it is an object)'],
-		['a date', new Date(0), '"1970-01-01T00:00:00.000Z" is not an opportunity ID (it is an object)'],
+		[
+			'a date',
+			new Date(0),
+			'"1970-01-01T00:00:00.000Z" is not an opportunity ID (it is an object)',
+		],
 		['a function', () => 5, 'a function is not an opportunity ID'],
 		['a symbol', Symbol('5'), 'a symbol is not an opportunity ID'],
 		// Arrays with a bad entry.
 		['a nested array', [1, [2, 3]], '[2, 3] (position 2 in [1, [2, 3]]) is a list inside the list'],
 		['an empty nested array', [[]], '[] (position 1 in [[]]) is a list inside the list'],
-		['an object in an array', [1, { id: 2 }], '{"id": 2} (position 2 in [1, {"id": 2}]) is not an opportunity ID (it is an object)'],
-		['a bad string in an array', [1, '12abc', 3], '"12abc" (position 2 in [1, "12abc", 3]) is not an opportunity ID'],
-		['a fraction in an array', [1, 1.5], '1.5 (position 2 in [1, 1.5]) is not an opportunity ID (not a whole number)'],
+		[
+			'an object in an array',
+			[1, { id: 2 }],
+			'{"id": 2} (position 2 in [1, {"id": 2}]) is not an opportunity ID (it is an object)',
+		],
+		[
+			'a bad string in an array',
+			[1, '12abc', 3],
+			'"12abc" (position 2 in [1, "12abc", 3]) is not an opportunity ID',
+		],
+		[
+			'a fraction in an array',
+			[1, 1.5],
+			'1.5 (position 2 in [1, 1.5]) is not an opportunity ID (not a whole number)',
+		],
 		['zero in an array', [0], '0 (position 1 in [0]) is not an opportunity ID (IDs start at 1)'],
 		['NaN in an array', [1, NaN], 'NaN (position 2 in [1, NaN]) is not an opportunity ID'],
 		['true in an array', [true], 'true (position 1 in [true]) is not an opportunity ID'],
-		['a too-large number in an array', [2147483648], '2147483648 (position 1 in [2147483648]) is too large'],
-		['a too-large bigint in an array', [BigInt(2147483648)], '2147483648 (position 1 in [2147483648]) is too large'],
-		['a list string in an array', ['1, 2'], '"1, 2" (position 1 in ["1, 2"]) holds more than one ID'],
-		['an ambiguous string in an array', ['1,234'], '"1,234" (position 1 in ["1,234"]) could be one number'],
-		['a spaced string in an array', ['1 234'], '"1 234" (position 1 in ["1 234"]) contains a space inside an ID'],
-		['a bad piece of a string in an array', ['5, x'], '"x" (in "5, x", position 1 in ["5, x"]) is not an opportunity ID'],
-		['unicode digits in an array', ['١٢٣'], '"١٢٣" (position 1 in ["١٢٣"]) is not an opportunity ID (only the digits 0-9'],
+		[
+			'a too-large number in an array',
+			[2147483648],
+			'2147483648 (position 1 in [2147483648]) is too large',
+		],
+		[
+			'a too-large bigint in an array',
+			[BigInt(2147483648)],
+			'2147483648 (position 1 in [2147483648]) is too large',
+		],
+		[
+			'a list string in an array',
+			['1, 2'],
+			'"1, 2" (position 1 in ["1, 2"]) holds more than one ID',
+		],
+		[
+			'an ambiguous string in an array',
+			['1,234'],
+			'"1,234" (position 1 in ["1,234"]) could be one number',
+		],
+		[
+			'a spaced string in an array',
+			['1 234'],
+			'"1 234" (position 1 in ["1 234"]) contains a space inside an ID',
+		],
+		[
+			'a bad piece of a string in an array',
+			['5, x'],
+			'"x" (in "5, x", position 1 in ["5, x"]) is not an opportunity ID',
+		],
+		[
+			'unicode digits in an array',
+			['١٢٣'],
+			'"١٢٣" (position 1 in ["١٢٣"]) is not an opportunity ID (only the digits 0-9',
+		],
 	])('%s', (_name, value, message) => {
 		expect(rejection(value).message).toContain(message);
 	});
 
 	test('the example messages and hints read as specified', () => {
-		expect(rejection('12abc')).toMatchObject({ message: '"12abc" is not an opportunity ID', hint: GENERIC_HINT });
+		expect(rejection('12abc')).toMatchObject({
+			message: '"12abc" is not an opportunity ID',
+			hint: GENERIC_HINT,
+		});
 		expect(rejection('1,234')).toMatchObject({
 			message: '"1,234" could be one number with a thousands separator or two IDs',
 			hint:
@@ -241,12 +385,18 @@ describe('parseOpportunityIds: rejected values', () => {
 			'Write the IDs as an array, e.g. [12, 345, 678, 901], or separate them with a comma and a space, e.g. "12, 345, 678, 901".',
 		);
 		expect(rejection('1,034').hint).toContain('e.g. [1, 34]');
-		expect(rejection('3 10 20').hint).toContain('e.g. "3, 10, 20". If it is one number, remove the spaces, e.g. 31020.');
+		expect(rejection('3 10 20').hint).toContain(
+			'e.g. "3, 10, 20". If it is one number, remove the spaces, e.g. 31020.',
+		);
 	});
 
 	test('each kind of problem has its own hint', () => {
-		expect(rejection(2147483648).hint).toContain('reads the ID, e.g. {{ $json.id }}, not an amount or a phone number.');
-		expect(rejection({ id: 1 }).hint).toContain('Point the expression in "Opportunity IDs" at the ID itself, e.g. {{ $json.id }}.');
+		expect(rejection(2147483648).hint).toContain(
+			'reads the ID, e.g. {{ $json.id }}, not an amount or a phone number.',
+		);
+		expect(rejection({ id: 1 }).hint).toContain(
+			'Point the expression in "Opportunity IDs" at the ID itself, e.g. {{ $json.id }}.',
+		);
 		expect(rejection([[1]]).hint).toContain('{{ $json.ids.flat() }}');
 		expect(rejection(['1, 2']).hint).toContain('Put one ID in each entry, e.g. [1045, 1046]');
 		expect(rejection('١٢٣').hint).toContain('Retype the ID with the digits 0-9, e.g. 1045.');
@@ -268,7 +418,11 @@ describe('parseOpportunityIds: rejected values', () => {
 		expect(error.name).toBe('InvalidOpportunityIdError');
 		expect(error.value).toBe(value);
 		expect(error.hint).toBe(GENERIC_HINT);
-		expect(new InvalidOpportunityIdError('m', 7, 'h')).toMatchObject({ message: 'm', value: 7, hint: 'h' });
+		expect(new InvalidOpportunityIdError('m', 7, 'h')).toMatchObject({
+			message: 'm',
+			value: 7,
+			hint: 'h',
+		});
 	});
 });
 
@@ -303,7 +457,9 @@ describe('parseOpportunityIds: big values stay out of messages', () => {
 		const thousands = rejection(`1${',234'.repeat(250_000)}`);
 		expect(thousands.message.length).toBeLessThan(MAX_MESSAGE);
 		expect(thousands.message).toContain('or several IDs');
-		expect(thousands.hint).toBe('Write the IDs as an array, e.g. [1, 234], or separate them with a comma and a space, e.g. "1, 234".');
+		expect(thousands.hint).toBe(
+			'Write the IDs as an array, e.g. [1, 234], or separate them with a comma and a space, e.g. "1, 234".',
+		);
 	});
 
 	test('a bad entry at the end of a 100k-entry array is named by position, the array is cut', () => {
@@ -311,14 +467,18 @@ describe('parseOpportunityIds: big values stay out of messages', () => {
 		value[99_999] = 'bad';
 		const error = rejection(value);
 		expect(error.message.length).toBeLessThan(MAX_MESSAGE);
-		expect(error.message).toMatch(/^"bad" \(position 100000 in \[1, 2, 3, .*…\]\) is not an opportunity ID$/);
+		expect(error.message).toMatch(
+			/^"bad" \(position 100000 in \[1, 2, 3, .*…\]\) is not an opportunity ID$/,
+		);
 	});
 
 	test('a big object and a deep one are cut', () => {
 		const big = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`key${i}`, i]));
 		expect(rejection(big).message.length).toBeLessThan(MAX_MESSAGE);
 		const deep = { a: { b: { c: { d: 1 } } } };
-		expect(rejection(deep).message).toBe('{"a": {"b": {…}}} is not an opportunity ID (it is an object)');
+		expect(rejection(deep).message).toBe(
+			'{"a": {"b": {…}}} is not an opportunity ID (it is an object)',
+		);
 		const cyclic: Record<string, unknown> = {};
 		cyclic.self = cyclic;
 		expect(rejection([cyclic]).message.length).toBeLessThan(MAX_MESSAGE);
@@ -338,6 +498,8 @@ describe('parseOpportunityIds: big values stay out of messages', () => {
 				throw new Error('boom');
 			},
 		};
-		expect(rejection(hostile).message).toBe('a value that cannot be shown is not an opportunity ID (it is an object)');
+		expect(rejection(hostile).message).toBe(
+			'a value that cannot be shown is not an opportunity ID (it is an object)',
+		);
 	});
 });

@@ -1,4 +1,7 @@
-import { itemsNaming, planDeletion } from '../../../nodes/OnlyofficeDeleteOpportunities/planDeletion';
+import {
+	itemsNaming,
+	planDeletion,
+} from '../../../nodes/OnlyofficeDeleteOpportunities/planDeletion';
 
 describe('planDeletion', () => {
 	it('keeps each ID once, in the order it first appeared across items', () => {

@@ -48,7 +48,11 @@ describe('simplifyOpportunity', () => {
 		const { bidValue, contact, ...rest } = record;
 		void bidValue;
 		void contact;
-		const unset = { ...rest, stage: { title: 'Won', stageType: 1 }, expectedCloseDate: '0001-01-01T00:00:00.0000000Z' };
+		const unset = {
+			...rest,
+			stage: { title: 'Won', stageType: 1 },
+			expectedCloseDate: '0001-01-01T00:00:00.0000000Z',
+		};
 		expect(simplifyOpportunity(unset)).toMatchObject({
 			bidValue: 0,
 			contact: null,
@@ -62,15 +66,28 @@ describe('outputFor', () => {
 	const full = { simplify: false, outputNotDeleted: false };
 	it('outputs the record as ONLYOFFICE returned it, or simplified', () => {
 		expect(outputFor(101, { status: 'deleted', record }, full)).toBe(record);
-		expect(outputFor(101, { status: 'deleted', record }, { ...full, simplify: true })).toMatchObject({ id: 101, stage: 'Negotiation' });
+		expect(
+			outputFor(101, { status: 'deleted', record }, { ...full, simplify: true }),
+		).toMatchObject({ id: 101, stage: 'Negotiation' });
 	});
 
 	it('outputs uncertain and record-less deletions always, plain not-deleted IDs only on request', () => {
-		expect(outputFor(5, { status: 'deletedWithoutRecord' }, full)).toMatchObject({ id: 5, deleted: true });
-		expect(outputFor(6, { status: 'mayHaveBeenDeleted', reason: 'r' }, full)).toEqual({ id: 6, deleted: null, reason: 'r' });
+		expect(outputFor(5, { status: 'deletedWithoutRecord' }, full)).toMatchObject({
+			id: 5,
+			deleted: true,
+		});
+		expect(outputFor(6, { status: 'mayHaveBeenDeleted', reason: 'r' }, full)).toEqual({
+			id: 6,
+			deleted: null,
+			reason: 'r',
+		});
 		expect(outputFor(7, { status: 'notDeleted' }, full)).toBeUndefined();
-		expect(outputFor(7, { status: 'notDeleted' }, { ...full, outputNotDeleted: true })).toMatchObject({ id: 7, deleted: false });
-		expect(outputFor(8, { status: 'notAttempted' }, { ...full, outputNotDeleted: true })).toBeUndefined();
+		expect(
+			outputFor(7, { status: 'notDeleted' }, { ...full, outputNotDeleted: true }),
+		).toMatchObject({ id: 7, deleted: false });
+		expect(
+			outputFor(8, { status: 'notAttempted' }, { ...full, outputNotDeleted: true }),
+		).toBeUndefined();
 	});
 });
 

@@ -40,31 +40,48 @@ export function checkDeletionAccounting(
 	for (const id of deleted) {
 		if (!requested.has(id)) violations.push(`${id} was deleted but not requested`);
 		const said = claims.get(id) ?? new Set<string>();
-		const accounted = ['record', 'deleted: true', 'deleted: null', 'deleted', 'mayHaveBeenDeleted'].some((c) => said.has(c));
-		if (!accounted) violations.push(`${id} was deleted but neither output nor named as deleted or "may have been deleted"`);
+		const accounted = [
+			'record',
+			'deleted: true',
+			'deleted: null',
+			'deleted',
+			'mayHaveBeenDeleted',
+		].some((c) => said.has(c));
+		if (!accounted)
+			violations.push(
+				`${id} was deleted but neither output nor named as deleted or "may have been deleted"`,
+			);
 		for (const wrong of ['deleted: false', 'notDeleted', 'notAttempted']) {
 			if (said.has(wrong)) violations.push(`${id} was deleted but reported as ${wrong}`);
 		}
 	}
 	for (const [id, said] of claims) {
-		if (said.has('output') && !requested.has(id)) violations.push(`${id} was output but not requested`);
+		if (said.has('output') && !requested.has(id))
+			violations.push(`${id} was output but not requested`);
 		if (dryRun) continue;
 		for (const claim of ['record', 'deleted: true', 'deleted']) {
-			if (said.has(claim) && !deletedSet.has(id)) violations.push(`${id} is reported as ${claim} but the portal did not delete it`);
+			if (said.has(claim) && !deletedSet.has(id))
+				violations.push(`${id} is reported as ${claim} but the portal did not delete it`);
 		}
 	}
 	const error = result.error as { message?: unknown } | undefined;
 	if (error && /Nothing was deleted/.test(String(error.message)) && deleted.length > 0) {
-		violations.push(`the error says "Nothing was deleted" but ${deleted.length} were: ${deleted.slice(0, 20).join(', ')}`);
+		violations.push(
+			`the error says "Nothing was deleted" but ${deleted.length} were: ${deleted.slice(0, 20).join(', ')}`,
+		);
 	}
 
-	if (violations.length > 0) throw new Error(`Deletion accounting failed:\n${violations.join('\n')}`);
+	if (violations.length > 0)
+		throw new Error(`Deletion accounting failed:\n${violations.join('\n')}`);
 	tallyCount('deletionsChecked', deleted.length);
 	return deleted.length;
 }
 
 /** What the run says about each ID: output kinds, and the lists in error messages and descriptions. */
-function collectClaims(result: Pick<NodeRun, 'output' | 'error'>, violations: string[]): Map<number, Set<string>> {
+function collectClaims(
+	result: Pick<NodeRun, 'output' | 'error'>,
+	violations: string[],
+): Map<number, Set<string>> {
 	const claims = new Map<number, Set<string>>();
 	const claim = (id: number, what: string) => {
 		if (!claims.has(id)) claims.set(id, new Set());
@@ -73,7 +90,9 @@ function collectClaims(result: Pick<NodeRun, 'output' | 'error'>, violations: st
 	for (const item of dataItems(result.output)) {
 		const id = item.json.id;
 		if (typeof id !== 'number') {
-			violations.push(`an output item has no numeric id: ${JSON.stringify(item.json).slice(0, 200)}`);
+			violations.push(
+				`an output item has no numeric id: ${JSON.stringify(item.json).slice(0, 200)}`,
+			);
 			continue;
 		}
 		claim(id, 'output');
@@ -87,9 +106,11 @@ function collectClaims(result: Pick<NodeRun, 'output' | 'error'>, violations: st
 	add(result.error);
 	for (const item of errorItems(result.output)) {
 		add(item.error);
-		for (const text of [item.json.error, item.json.message, item.json.details]) if (typeof text === 'string') texts.push(text);
+		for (const text of [item.json.error, item.json.message, item.json.details])
+			if (typeof text === 'string') texts.push(text);
 	}
-	for (const text of texts) for (const [what, ids] of listsIn(text, violations)) for (const id of ids) claim(id, what);
+	for (const text of texts)
+		for (const [what, ids] of listsIn(text, violations)) for (const id of ids) claim(id, what);
 	return claims;
 }
 
@@ -115,11 +136,14 @@ function listsIn(text: string, violations: string[]): Array<[Claim, number[]]> {
 		const labelled = /^(.+?) \((\d+)\): ([0-9][0-9, -]*)\.$/.exec(line);
 		if (labelled) {
 			const [, label, count, list] = labelled;
-			const what = LABELS.find(([pattern]) => pattern.test(label.replace(/ \(check in ONLYOFFICE\)$/, '')))?.[1];
+			const what = LABELS.find(([pattern]) =>
+				pattern.test(label.replace(/ \(check in ONLYOFFICE\)$/, '')),
+			)?.[1];
 			const ids = expand(list);
 			if (!what) violations.push(`unknown list label "${label}"`);
 			else lists.push([what, ids]);
-			if (ids.length !== Number(count)) violations.push(`"${label}" says ${count} but lists ${ids.length}`);
+			if (ids.length !== Number(count))
+				violations.push(`"${label}" says ${count} but lists ${ids.length}`);
 		}
 		const notDeleted = /did not delete (\d+) of the \d+ opportunities: ([0-9][0-9, -]*)/.exec(line);
 		if (notDeleted) lists.push(['notDeleted', expand(notDeleted[2])]);
@@ -130,9 +154,13 @@ function listsIn(text: string, violations: string[]): Array<[Claim, number[]]> {
 /** "1-3, 7" → [1, 2, 3, 7] */
 function expand(list: string): number[] {
 	const ids: number[] = [];
-	for (const part of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+	for (const part of list
+		.split(',')
+		.map((p) => p.trim())
+		.filter(Boolean)) {
 		const [from, to = from] = part.split('-').map(Number);
-		if (!(to >= from) || to - from > 1_000_000) throw new Error(`cannot read the ID range "${part}"`);
+		if (!(to >= from) || to - from > 1_000_000)
+			throw new Error(`cannot read the ID range "${part}"`);
 		for (let id = from; id <= to; id++) ids.push(id);
 	}
 	return ids;

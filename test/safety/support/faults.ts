@@ -58,28 +58,42 @@ export const DEFAULT_OPTIONS: IDataObject = { batchSize: 2 };
 
 const records = (...ids: number[]): Outcome[] => ids.map((id) => [id, 'record']);
 /** The `n`th delete request (and all after it when `andLater`), for as long as the run lasts. */
-const PUT = (portal: Portal, n: number, andLater = false): FaultScope => ({ match: nth(portal, 'PUT', n, { andLater }), times: 1000 });
+const PUT = (portal: Portal, n: number, andLater = false): FaultScope => ({
+	match: nth(portal, 'PUT', n, { andLater }),
+	times: 1000,
+});
 /** Only the `n`th delete request. */
-const once = (portal: Portal, n: number): FaultScope => ({ match: nth(portal, 'PUT', n), times: 1 });
+const once = (portal: Portal, n: number): FaultScope => ({
+	match: nth(portal, 'PUT', n),
+	times: 1,
+});
 const GET = { match: (r: { method: string }) => r.method === 'GET', times: 1000 };
 
 const TEXT = 'text/plain; charset=utf-8';
-const HTML_404 = '<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>nginx</p></body></html>';
+const HTML_404 =
+	'<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>nginx</p></body></html>';
 const CHECK_URL = /Check the Portal URL/;
 const AGAIN_LATER = /Run the workflow again later/;
 const NO_RETRY_ON_FAIL = /Do not use n8n's Retry On Fail/;
 const NOTHING_DELETED_ALL = [/Not deleted \(2\): 1-2\.\nNot attempted \(4\): 3-6\./];
-const MAY_FIRST_CHUNK = [/May have been deleted \(check in ONLYOFFICE\) \(2\): 1-2\.\nNot attempted \(4\): 3-6\./];
+const MAY_FIRST_CHUNK = [
+	/May have been deleted \(check in ONLYOFFICE\) \(2\): 1-2\.\nNot attempted \(4\): 3-6\./,
+];
 
 export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: '401 plain text on every request',
-		faults: (p) => [[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, PUT(p, 1, true)]],
+		faults: (p) => [
+			[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, PUT(p, 1, true)],
+		],
 		expect: {
 			error: {
 				kind: 'api',
 				message: [/^ONLYOFFICE did not accept the credential\. Nothing was deleted\.$/],
-				description: [...NOTHING_DELETED_ALL, /check the API token \(or the e-mail and password\) and press Test/],
+				description: [
+					...NOTHING_DELETED_ALL,
+					/check the API token \(or the e-mail and password\) and press Test/,
+				],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
 			},
@@ -88,12 +102,20 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '401 plain text from the second chunk on (token revoked mid-run)',
-		faults: (p) => [[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, PUT(p, 2, true)]],
+		faults: (p) => [
+			[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, PUT(p, 2, true)],
+		],
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this; see the details for which\.$/],
-				description: [/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /press Test/, NO_RETRY_ON_FAIL],
+				message: [
+					/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this; see the details for which\.$/,
+				],
+				description: [
+					/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+					/press Test/,
+					NO_RETRY_ON_FAIL,
+				],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -102,7 +124,9 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '401 once, accepted when sent again',
-		faults: (p) => [[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, once(p, 1)]],
+		faults: (p) => [
+			[{ type: 'status', status: 401, body: 'Unauthorized', contentType: TEXT }, once(p, 1)],
+		],
 		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 } },
 	},
 	{
@@ -112,7 +136,10 @@ export const FAULT_ROWS: FaultRow[] = [
 			error: {
 				kind: 'api',
 				message: [/^This ONLYOFFICE user has no access to the CRM module\. Nothing was deleted\.$/],
-				description: [...NOTHING_DELETED_ALL, /Ask a portal administrator to give the user CRM access/],
+				description: [
+					...NOTHING_DELETED_ALL,
+					/Ask a portal administrator to give the user CRM access/,
+				],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
 			},
@@ -140,7 +167,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/HTTP 200, but not with ONLYOFFICE's API response/, /Some opportunities may have been deleted; see the details/],
+				message: [
+					/HTTP 200, but not with ONLYOFFICE's API response/,
+					/Some opportunities may have been deleted; see the details/,
+				],
 				description: [...MAY_FIRST_CHUNK, CHECK_URL],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -154,7 +184,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/not with ONLYOFFICE's API response \(an HTML page or an unreadable answer\)/, /may have been deleted/],
+				message: [
+					/not with ONLYOFFICE's API response \(an HTML page or an unreadable answer\)/,
+					/may have been deleted/,
+				],
 				description: [...MAY_FIRST_CHUNK, CHECK_URL],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -178,12 +211,28 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '200 envelope without a list, after the portal acted, on the second chunk',
-		faults: (p) => [[{ type: 'status', status: 200, body: { count: 0, status: 0, statusCode: 200, response: null }, actFirst: true }, PUT(p, 2)]],
+		faults: (p) => [
+			[
+				{
+					type: 'status',
+					status: 200,
+					body: { count: 0, status: 0, statusCode: 200, response: null },
+					actFirst: true,
+				},
+				PUT(p, 2),
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/without a list of deleted opportunities/, /2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, CHECK_URL],
+				message: [
+					/without a list of deleted opportunities/,
+					/2 of 6 opportunities were deleted before this/,
+				],
+				description: [
+					/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+					CHECK_URL,
+				],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -197,7 +246,15 @@ export const FAULT_ROWS: FaultRow[] = [
 				{
 					type: 'status',
 					status: 200,
-					body: { count: 2, status: 0, statusCode: 200, response: [{ id: 40, title: 'Not asked for' }, { id: 41, title: 'Nor this' }] },
+					body: {
+						count: 2,
+						status: 0,
+						statusCode: 200,
+						response: [
+							{ id: 40, title: 'Not asked for' },
+							{ id: 41, title: 'Nor this' },
+						],
+					},
 				},
 				PUT(p, 1),
 			],
@@ -207,7 +264,20 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '400 with the server message',
-		faults: (p) => [[{ type: 'status', status: 400, body: { status: 1, statusCode: 400, error: { message: 'Invalid arguments', hresult: -2147024809, data: {} } } }, PUT(p, 1)]],
+		faults: (p) => [
+			[
+				{
+					type: 'status',
+					status: 400,
+					body: {
+						status: 1,
+						statusCode: 400,
+						error: { message: 'Invalid arguments', hresult: -2147024809, data: {} },
+					},
+				},
+				PUT(p, 1),
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
@@ -235,11 +305,26 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '500 internal error',
-		faults: (p) => [[{ type: 'status', status: 500, body: { status: 1, statusCode: 500, error: { message: 'Deadlock found', hresult: -2147467259 } } }, PUT(p, 1)]],
+		faults: (p) => [
+			[
+				{
+					type: 'status',
+					status: 500,
+					body: {
+						status: 1,
+						statusCode: 500,
+						error: { message: 'Deadlock found', hresult: -2147467259 },
+					},
+				},
+				PUT(p, 1),
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^ONLYOFFICE failed with an internal error: Deadlock found\. Some opportunities may have been deleted; see the details for which\.$/],
+				message: [
+					/^ONLYOFFICE failed with an internal error: Deadlock found\. Some opportunities may have been deleted; see the details for which\.$/,
+				],
 				description: [...MAY_FIRST_CHUNK, AGAIN_LATER],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -265,15 +350,27 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: '502 once, then success',
 		faults: (p) => [[{ type: 'status', status: 502 }, once(p, 1)]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 }, sleeps: [1000] },
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 4 },
+			sleeps: [1000],
+		},
 	},
 	{
 		name: '502 on every attempt',
-		faults: (p) => [[{ type: 'status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }, PUT(p, 1, true)]],
+		faults: (p) => [
+			[
+				{ type: 'status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' },
+				PUT(p, 1, true),
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^The portal's gateway answered HTTP 502 \(3 attempts\)\. Some opportunities may have been deleted/],
+				message: [
+					/^The portal's gateway answered HTTP 502 \(3 attempts\)\. Some opportunities may have been deleted/,
+				],
 				description: [...MAY_FIRST_CHUNK, AGAIN_LATER],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -301,12 +398,22 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: '503 with Retry-After: 2',
 		faults: (p) => [[{ type: 'status', status: 503, retryAfter: 2 }, once(p, 1)]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 }, sleeps: [2000] },
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 4 },
+			sleeps: [2000],
+		},
 	},
 	{
 		name: '503 without Retry-After',
 		faults: (p) => [[{ type: 'status', status: 503 }, once(p, 3)]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 }, sleeps: [1000] },
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 4 },
+			sleeps: [1000],
+		},
 	},
 	{
 		name: '503 on every attempt (portal busy)',
@@ -326,11 +433,22 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '503 with Retry-After as an HTTP date two hours ahead',
-		faults: (p) => [[{ type: 'status', status: 503, headers: { 'Retry-After': new Date(Date.now() + 7_200_000).toUTCString() } }, PUT(p, 1)]],
+		faults: (p) => [
+			[
+				{
+					type: 'status',
+					status: 503,
+					headers: { 'Retry-After': new Date(Date.now() + 7_200_000).toUTCString() },
+				},
+				PUT(p, 1),
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^ONLYOFFICE is busy \(HTTP 503\); the portal asked to wait 7(1|2)\d\d seconds before trying again\. Nothing was deleted\.$/],
+				message: [
+					/^ONLYOFFICE is busy \(HTTP 503\); the portal asked to wait 7(1|2)\d\d seconds before trying again\. Nothing was deleted\.$/,
+				],
 				description: [...NOTHING_DELETED_ALL, /more than this node does \(60 s\)/],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -343,12 +461,27 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: '429 with Retry-After: 1',
 		faults: (p) => [[{ type: 'status', status: 429, retryAfter: 1 }, once(p, 2)]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 }, sleeps: [1000] },
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 4 },
+			sleeps: [1000],
+		},
 	},
 	{
 		name: '429 without Retry-After, twice',
-		faults: (p) => [[{ type: 'status', status: 429 }, { match: nth(p, 'PUT', 1, { andLater: true }), times: 2 }]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 5 }, sleeps: [1000, 2000] },
+		faults: (p) => [
+			[
+				{ type: 'status', status: 429 },
+				{ match: nth(p, 'PUT', 1, { andLater: true }), times: 2 },
+			],
+		],
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 5 },
+			sleeps: [1000, 2000],
+		},
 	},
 	{
 		name: '429 with Retry-After: 60 (the longest wait the node accepts)',
@@ -361,8 +494,13 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^ONLYOFFICE is busy \(HTTP 429\); the portal asked to wait 86400 seconds before trying again\. 2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /more than this node does \(60 s\)/],
+				message: [
+					/^ONLYOFFICE is busy \(HTTP 429\); the portal asked to wait 86400 seconds before trying again\. 2 of 6 opportunities were deleted before this/,
+				],
+				description: [
+					/Deleted \(2\): 1-2\.\nNot deleted \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+					/more than this node does \(60 s\)/,
+				],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -392,7 +530,9 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^The connection to the portal broke off before it answered \(3 attempts\)\. Some opportunities may have been deleted/],
+				message: [
+					/^The connection to the portal broke off before it answered \(3 attempts\)\. Some opportunities may have been deleted/,
+				],
 				description: [...MAY_FIRST_CHUNK, AGAIN_LATER],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -430,8 +570,15 @@ export const FAULT_ROWS: FaultRow[] = [
 	},
 	{
 		name: '503 with an unreadable Retry-After',
-		faults: (p) => [[{ type: 'status', status: 503, headers: { 'Retry-After': 'soon' } }, once(p, 1)]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 4 }, sleeps: [1000] },
+		faults: (p) => [
+			[{ type: 'status', status: 503, headers: { 'Retry-After': 'soon' } }, once(p, 1)],
+		],
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 4 },
+			sleeps: [1000],
+		},
 	},
 	{
 		name: 'connection reset after the portal deleted, then 401 on the retry',
@@ -442,8 +589,13 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this/],
-				description: [/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./, /press Test/],
+				message: [
+					/^ONLYOFFICE did not accept the credential\. 2 of 6 opportunities were deleted before this/,
+				],
+				description: [
+					/Deleted \(2\): 1-2\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 3-4\.\nNot attempted \(2\): 5-6\./,
+					/press Test/,
+				],
 				outputBefore: records(1, 2),
 				errorItems: [1, 2],
 			},
@@ -460,7 +612,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/asked to wait 3600 seconds/, /Some opportunities may have been deleted; see the details for which\.$/],
+				message: [
+					/asked to wait 3600 seconds/,
+					/Some opportunities may have been deleted; see the details for which\.$/,
+				],
 				description: [...MAY_FIRST_CHUNK, /more than this node does/],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -475,7 +630,12 @@ export const FAULT_ROWS: FaultRow[] = [
 			[{ type: 'status', status: 502, actFirst: true }, once(p, 1)],
 			[{ type: 'status', status: 503, retryAfter: 3 }, once(p, 2)],
 		],
-		expect: { output: [[1, null], [2, null], ...records(3, 4, 5, 6)], deleted: DEFAULT_IDS, requests: { PUT: 5 }, sleeps: [1000, 3000] },
+		expect: {
+			output: [[1, null], [2, null], ...records(3, 4, 5, 6)],
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 5 },
+			sleeps: [1000, 3000],
+		},
 	},
 	{
 		name: 'a chunk failing for good after two chunks succeeded (500)',
@@ -483,8 +643,14 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/internal error/, /4 of 6 opportunities were deleted before this; see the details for which/],
-				description: [/Deleted \(4\): 1-4\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 5-6\./, NO_RETRY_ON_FAIL],
+				message: [
+					/internal error/,
+					/4 of 6 opportunities were deleted before this; see the details for which/,
+				],
+				description: [
+					/Deleted \(4\): 1-4\.\nMay have been deleted \(check in ONLYOFFICE\) \(2\): 5-6\./,
+					NO_RETRY_ON_FAIL,
+				],
 				outputBefore: records(1, 2, 3, 4),
 				errorItems: [2],
 			},
@@ -494,12 +660,23 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: 'response cap below the batch size (maxPage 3, Batch Size 8)',
 		portal: { maxPage: 3 },
-		items: [{ id: Array.from({ length: 10 }, (_, i) => i + 1) }, { id: Array.from({ length: 10 }, (_, i) => i + 11) }],
+		items: [
+			{ id: Array.from({ length: 10 }, (_, i) => i + 1) },
+			{ id: Array.from({ length: 10 }, (_, i) => i + 11) },
+		],
 		options: { batchSize: 8 },
 		requested: Array.from({ length: 20 }, (_, i) => i + 1),
 		faults: () => [],
 		expect: {
-			output: [...records(1, 2, 3), [4, true], [5, true], [6, true], [7, true], [8, true], ...records(...Array.from({ length: 12 }, (_, i) => i + 9))],
+			output: [
+				...records(1, 2, 3),
+				[4, true],
+				[5, true],
+				[6, true],
+				[7, true],
+				[8, true],
+				...records(...Array.from({ length: 12 }, (_, i) => i + 9)),
+			],
 			deleted: Array.from({ length: 20 }, (_, i) => i + 1),
 			requests: { PUT: 5 },
 		},
@@ -511,7 +688,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		options: { batchSize: 6 },
 		requested: [1, 2, 3, 4, 5, 999_999],
 		faults: () => [],
-		expect: { output: [...records(1, 2, 3), [4, null], [5, null], [999_999, null]], deleted: [1, 2, 3, 4, 5] },
+		expect: {
+			output: [...records(1, 2, 3), [4, null], [5, null], [999_999, null]],
+			deleted: [1, 2, 3, 4, 5],
+		},
 	},
 	{
 		name: 'portal down (connection refused)',
@@ -532,8 +712,19 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: 'dry run: 503 on a look-up, then success',
 		options: { dryRun: true },
-		faults: () => [[{ type: 'status', status: 503, retryAfter: 1 }, { match: (r) => r.method === 'GET', times: 1 }]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: [], requests: { GET: 7, PUT: 0 }, sleeps: [1000], hint: /Dry run: nothing was deleted/ },
+		faults: () => [
+			[
+				{ type: 'status', status: 503, retryAfter: 1 },
+				{ match: (r) => r.method === 'GET', times: 1 },
+			],
+		],
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: [],
+			requests: { GET: 7, PUT: 0 },
+			sleeps: [1000],
+			hint: /Dry run: nothing was deleted/,
+		},
 	},
 	{
 		name: 'dry run: 429 with a huge Retry-After',
@@ -587,7 +778,12 @@ export const FAULT_ROWS: FaultRow[] = [
 	{
 		name: 'dry run: a hung look-up (Timeout 1000 ms)',
 		options: { dryRun: true, timeout: 1000 },
-		faults: () => [[{ type: 'hang' }, { match: (r) => r.method === 'GET' && r.path.endsWith('/4.json'), times: 3 }]],
+		faults: () => [
+			[
+				{ type: 'hang' },
+				{ match: (r) => r.method === 'GET' && r.path.endsWith('/4.json'), times: 3 },
+			],
+		],
 		expect: {
 			error: {
 				kind: 'api',
@@ -607,7 +803,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		expect: {
 			error: {
 				kind: 'api',
-				message: [/Could not log in to ONLYOFFICE at http:\/\/127\.0\.0\.1:\d+ \(the address answered HTTP 200, not as an ONLYOFFICE portal\)/, /Nothing was deleted\.$/],
+				message: [
+					/Could not log in to ONLYOFFICE at http:\/\/127\.0\.0\.1:\d+ \(the address answered HTTP 200, not as an ONLYOFFICE portal\)/,
+					/Nothing was deleted\.$/,
+				],
 				description: [/press Test/],
 				outputBefore: [],
 				errorItems: [0, 1, 2],
@@ -620,6 +819,10 @@ export const FAULT_ROWS: FaultRow[] = [
 		name: 'log-in connection reset once',
 		credentials: (portal) => emailCredential(portal),
 		faults: () => [[{ type: 'reset' }, { match: isLogin, times: 1 }]],
-		expect: { output: records(1, 2, 3, 4, 5, 6), deleted: DEFAULT_IDS, requests: { PUT: 3, POST: 2 } },
+		expect: {
+			output: records(1, 2, 3, 4, 5, 6),
+			deleted: DEFAULT_IDS,
+			requests: { PUT: 3, POST: 2 },
+		},
 	},
 ];

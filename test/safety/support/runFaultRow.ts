@@ -6,7 +6,17 @@ import { checkDeletionAccounting } from './accounting';
 import type { FaultRow } from './faults';
 import { DEFAULT_IDS, DEFAULT_ITEMS, DEFAULT_OPTIONS } from './faults';
 import type { NodeRun, Portal, PortalOptions } from './harness';
-import { errorItemDetails, errorItemProblems, errorItems, foreignRequests, outcomes, requestsOf, run, tokenCredential, withPortal } from './harness';
+import {
+	errorItemDetails,
+	errorItemProblems,
+	errorItems,
+	foreignRequests,
+	outcomes,
+	requestsOf,
+	run,
+	tokenCredential,
+	withPortal,
+} from './harness';
 
 export interface RowRun {
 	continueOnFail?: boolean;
@@ -20,7 +30,10 @@ export interface RowRun {
 }
 
 /** Runs `row` and checks what the user sees, what was output, what the portal did, and the deletion accounting. */
-export async function runFaultRow(row: FaultRow, { continueOnFail = false, credentials, portal: portalOptions, sleeps, inspect }: RowRun = {}) {
+export async function runFaultRow(
+	row: FaultRow,
+	{ continueOnFail = false, credentials, portal: portalOptions, sleeps, inspect }: RowRun = {},
+) {
 	await withPortal({ ...row.portal, ...portalOptions }, async (portal) => {
 		for (const [fault, scope] of row.faults(portal)) portal.injectFault(fault, scope);
 		if (row.down) await portal.stop();
@@ -48,20 +61,27 @@ export async function runFaultRow(row: FaultRow, { continueOnFail = false, crede
 			expect(result.error).toBeUndefined();
 			expect(outcomes(result.output)).toEqual(wanted.error.outputBefore);
 			const errors = errorItems(result.output);
-			expect(errors.map((item) => item.pairedItem)).toEqual(wanted.error.errorItems.map((item) => ({ item })));
+			expect(errors.map((item) => item.pairedItem)).toEqual(
+				wanted.error.errorItems.map((item) => ({ item })),
+			);
 			expect(errorItemProblems(result.output)).toEqual([]);
 			for (const item of errors) {
 				for (const pattern of wanted.error.message) expect(item.json.error).toMatch(pattern);
-				for (const pattern of wanted.error.description) expect(errorItemDetails(item)).toMatch(pattern);
+				for (const pattern of wanted.error.description)
+					expect(errorItemDetails(item)).toMatch(pattern);
 			}
 		}
 
 		expect([...portal.deletedIds()].sort((a, b) => a - b)).toEqual(wanted.deleted);
-		for (const [method, count] of Object.entries(wanted.requests ?? {})) expect(requestsOf(portal, method)).toHaveLength(count);
+		for (const [method, count] of Object.entries(wanted.requests ?? {}))
+			expect(requestsOf(portal, method)).toHaveLength(count);
 		if (wanted.sleeps) expect(sleeps).toEqual(wanted.sleeps);
-		if (wanted.hint) expect(result.hints.map((hint) => hint.message).join('\n')).toMatch(wanted.hint);
+		if (wanted.hint)
+			expect(result.hints.map((hint) => hint.message).join('\n')).toMatch(wanted.hint);
 		expect(foreignRequests(portal.requests)).toEqual([]);
-		checkDeletionAccounting(portal, row.requested ?? DEFAULT_IDS, result, { dryRun: options.dryRun === true });
+		checkDeletionAccounting(portal, row.requested ?? DEFAULT_IDS, result, {
+			dryRun: options.dryRun === true,
+		});
 		await inspect?.(portal, result);
 	});
 }

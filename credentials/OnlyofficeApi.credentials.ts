@@ -101,10 +101,9 @@ export class OnlyofficeApi implements ICredentialType {
 			type: 'hidden',
 			default: '',
 		},
-		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- an on/off switch, not a secret ("cert" in its name); n8n's own credentials use this name
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'allowUnauthorizedCerts',
+			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
 			description:
@@ -124,7 +123,7 @@ export class OnlyofficeApi implements ICredentialType {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 		})) as { statusCode: number; body: unknown };
 		const session = readLoginAnswer(response.statusCode, response.body, portalUrl);
 		return {
@@ -148,7 +147,7 @@ export class OnlyofficeApi implements ICredentialType {
 			...requestOptions,
 			baseURL: portalUrl,
 			disableFollowRedirect: true,
-			skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 			headers: { ...requestOptions.headers, ...(token ? { Authorization: token } : {}) },
 		};
 	}

@@ -285,7 +285,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 
 					const trusting = await tokenCredential(secure.url, {
 						apiToken: secure.token,
-						allowUnauthorizedCerts: true,
+						ignoreSslIssues: true,
 					});
 					const result = await execute(
 						deleteWorkflow({ items: [{ id: 1 }], credentialId: trusting }),

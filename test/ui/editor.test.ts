@@ -195,7 +195,7 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 			else expect(await editor.hasTooltip(label)).toBe(false);
 			if (field.placeholder) expect(await editor.placeholder(name, dialog)).toBe(field.placeholder);
 		};
-		for (const name of ['portalUrl', 'authMethod', 'apiToken', 'allowUnauthorizedCerts'])
+		for (const name of ['portalUrl', 'authMethod', 'apiToken', 'ignoreSslIssues'])
 			await checkField(name);
 		expect(await editor.dropdownChoices('authMethod', dialog)).toEqual(
 			choicesOf(credentialField('authMethod')),

@@ -586,7 +586,7 @@ describe('HTTPS with a self-signed certificate', () => {
 				authMethod: 'emailPassword',
 				email: secure.users.admin.email,
 				password: secure.users.admin.password,
-				allowUnauthorizedCerts: true,
+				ignoreSslIssues: true,
 			},
 		});
 		expect(ids(output)).toEqual([1]);

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Installs n8n's verification scanner (@n8n/scan-community-package, pinned) into the git-ignored .cache/ folder
+# of this repo, once. scripts/scan.js runs it; you rarely need to call this yourself.
+#
+#   scripts/scan-install.sh
+#
+# Layout (all under <repo>/.cache/, nothing is written elsewhere):
+#   scan-community-package-<version>/node_modules/@n8n/scan-community-package/scanner/scanner.mjs
+#   scan-community-package-<version>/.installed    marker written once the install is verified
+#
+# Why it is done this way:
+# - The scanner depends on typescript 7, which has no JS API any more; its own @typescript-eslint parser then
+#   fails on every .ts file. Its install folder therefore pins typescript 5.9.3 (a direct dependency plus an
+#   `overrides` entry in that folder's package.json; the package's own package.json must not have `overrides`,
+#   the scanner rejects the field).
+# - Its lint plugin (@n8n/eslint-plugin-community-nodes) has n8n-workflow as a peer dependency: the same
+#   n8n-workflow version as this repo's devDependencies is installed next to it.
+# - The folder has its own package.json and .npmrc, so the repo's .npmrc does not apply there.
+set -euo pipefail
+
+SCANNER_VERSION="0.32.0"
+TYPESCRIPT_VERSION="5.9.3"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+CACHE_DIR="$REPO_ROOT/.cache"
+SCAN_DIR="$CACHE_DIR/scan-community-package-$SCANNER_VERSION"
+SCANNER_PKG="$SCAN_DIR/node_modules/@n8n/scan-community-package"
+MARKER="$SCAN_DIR/.installed"
+
+log() { printf '[scan-install] %s\n' "$*"; }
+fail() {
+	printf '[scan-install] ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+command -v npm >/dev/null || fail "npm is not on PATH"
+command -v node >/dev/null || fail "node is not on PATH"
+
+N8N_WORKFLOW_VERSION="$(node -p "require('$REPO_ROOT/package.json').devDependencies['n8n-workflow'] || ''")"
+[[ -n "$N8N_WORKFLOW_VERSION" ]] || fail "package.json has no devDependencies['n8n-workflow'] to install next to the scanner"
+WANTED="scanner $SCANNER_VERSION, typescript $TYPESCRIPT_VERSION, n8n-workflow $N8N_WORKFLOW_VERSION"
+
+# Prints why the install is not usable (and returns 1), or nothing. Resolution is checked from where the
+# packages themselves resolve it: typescript from the parser the scanner uses, n8n-workflow from its lint plugin.
+install_problem() {
+	[[ -f "$SCANNER_PKG/scanner/scanner.mjs" ]] || { echo "$SCANNER_PKG/scanner/scanner.mjs is missing"; return 1; }
+	(cd "$SCAN_DIR" && node -e '
+		const [scanner, ts, workflow] = process.argv.slice(1);
+		const path = require("path"), fs = require("fs");
+		// Node'"'"'s lookup (node_modules folders upwards) by hand: some of these packages have no CommonJS entry
+		// point or do not export "./package.json".
+		const dirOf = (name, from) => {
+			for (let dir = from; ; dir = path.dirname(dir)) {
+				const candidate = path.join(dir, "node_modules", name);
+				if (fs.existsSync(path.join(candidate, "package.json"))) return candidate;
+				if (dir === path.dirname(dir)) throw new Error(`${name} is not resolvable from ${from}`);
+			}
+		};
+		const versionFrom = (name, from) =>
+			require(path.join(dirOf(name, dirOf(from, process.cwd())), "package.json")).version;
+		const problems = [];
+		const got = versionFrom("@n8n/scan-community-package", "@n8n/scan-community-package");
+		if (got !== scanner) problems.push(`scanner is ${got}, not ${scanner}`);
+		const gotTs = versionFrom("typescript", "@typescript-eslint/typescript-estree");
+		if (gotTs !== ts) problems.push(`@typescript-eslint resolves typescript ${gotTs}, not ${ts}`);
+		const gotWf = versionFrom("n8n-workflow", "@n8n/eslint-plugin-community-nodes");
+		if (gotWf !== workflow) problems.push(`the lint plugin resolves n8n-workflow ${gotWf}, not ${workflow}`);
+		if (problems.length) { console.log(problems.join("; ")); process.exit(1); }
+	' "$SCANNER_VERSION" "$TYPESCRIPT_VERSION" "$N8N_WORKFLOW_VERSION" 2>&1 | tail -n 3) || return 1
+}
+
+report_installed() {
+	log "$WANTED installed in ${SCAN_DIR#"$REPO_ROOT"/}"
+}
+
+# ---------------------------------------------------------------- already installed?
+if [[ -f "$MARKER" ]] && [[ "$(cat "$MARKER")" == "$WANTED" ]]; then
+	if problem="$(install_problem)"; then
+		report_installed
+		exit 0
+	fi
+	log "marker found but the install is broken ($problem); reinstalling"
+	rm -f "$MARKER"
+elif [[ -f "$MARKER" ]]; then
+	log "marker is for another set of versions ($(cat "$MARKER")); reinstalling"
+	rm -f "$MARKER"
+fi
+
+mkdir -p "$SCAN_DIR"
+# One install at a time (two scans may start one together on a fresh clone).
+exec 9>"$CACHE_DIR/.scan-install.lock"
+if ! flock -n 9; then
+	log "another scanner install is running in .cache/; waiting for it (up to 10 minutes) ..."
+	flock -w 600 9 || fail "timed out waiting for the other install in $SCAN_DIR"
+	if [[ -f "$MARKER" ]] && install_problem >/dev/null; then
+		report_installed
+		exit 0
+	fi
+fi
+
+log "installing $WANTED into ${SCAN_DIR#"$REPO_ROOT"/} (about 15 seconds, ~200 MB) ..."
+START=$SECONDS
+cat >"$SCAN_DIR/package.json" <<EOF
+{
+  "name": "scan-community-package-cache",
+  "private": true,
+  "description": "Generated by scripts/scan-install.sh; not part of the package.",
+  "dependencies": {
+    "@n8n/scan-community-package": "$SCANNER_VERSION",
+    "n8n-workflow": "$N8N_WORKFLOW_VERSION",
+    "typescript": "$TYPESCRIPT_VERSION"
+  },
+  "overrides": { "typescript": "$TYPESCRIPT_VERSION" }
+}
+EOF
+cat >"$SCAN_DIR/.npmrc" <<EOF
+ignore-scripts=true
+audit=false
+fund=false
+update-notifier=false
+engine-strict=false
+EOF
+# The folder's package.json changes when the versions do; a stale lock file would pin the old ones.
+rm -f "$SCAN_DIR/package-lock.json"
+(cd "$SCAN_DIR" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error 9>&-) ||
+	fail "npm install in $SCAN_DIR failed (see npm's messages above)"
+
+log "verifying ..."
+if ! problem="$(install_problem)"; then
+	fail "the scanner was installed but is not usable: $problem"
+fi
+printf '%s\n' "$WANTED" >"$MARKER"
+log "installed in $((SECONDS - START))s"
+report_installed

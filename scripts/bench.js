@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` — a benchmark, not a test (issue 7). Against the stand-in ONLYOFFICE portal on loopback:
+// `npm run bench` — a benchmark, not a test. Against the stand-in ONLYOFFICE portal on loopback:
 //  1. in-process: 1,000 / 10,000 / 100,000 items (IDs in mixed forms, with duplicates) through the node's own
 //     execute() with a thin context (test/helpers/runNode), each run in a fresh process: wall time, requests,
 //     peak heap/RSS growth, and how the time grows from 10k to 100k;

@@ -9,7 +9,7 @@
 #   n8n-<version>/node_modules/n8n/bin/n8n        n8n, its native addons rebuilt against Node 24
 #   n8n-<version>/.installed                      marker written once the install is verified
 #
-# Why it is done this way (see ../shared/n8n-notes.md):
+# Why it is done this way (docs/testing-with-real-n8n.md has the details):
 # - n8n >= 2.36 needs Node >= 24; this machine has Node 20. 1.123.81 also runs on Node 24 (its isolated-vm needs >= 22).
 # - A plain `npm install n8n` fails (a Kafka client downloads C sources), so we install with --ignore-scripts and
 #   rebuild only the native addons n8n needs (sqlite3; isolated-vm too for 1.x) against Node 24's headers.

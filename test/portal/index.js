@@ -4,7 +4,7 @@
 /**
  * A local stand-in for an ONLYOFFICE Workspace portal: a real HTTP(S) server on 127.0.0.1 that answers the
  * CRM opportunity API, the authentication API and the checks around them exactly as
- * ../../../shared/onlyoffice-crm-api.md (read from the server's source) says a real portal does — even
+ * docs/onlyoffice-api.md (read from the server's source) says a real portal does — even
  * where that is awkward for a client. Used by jest suites, the demo (`npm run portal`) and benchmarks.
  *
  *   const portal = await startPortal({ port: 0, https: false, opportunities: 50, seed: 1, maxPage: 1000, logFile, now });

@@ -1,5 +1,5 @@
 /**
- * The stand-in portal against the contract (../../../shared/onlyoffice-crm-api.md), by real HTTP requests:
+ * The stand-in portal against the contract (docs/onlyoffice-api.md), by real HTTP requests:
  * every row of the delete endpoint's table, the related endpoints, authentication, the wire format, faults,
  * the request log, HTTPS and the command line.
  */

@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * How ONLYOFFICE writes JSON (ASC.Api's serializer, see ../../../shared/onlyoffice-crm-api.md §2): the
+ * How ONLYOFFICE writes JSON (ASC.Api's serializer, see docs/onlyoffice-api.md, "Wire format"): the
  * envelope with its fixed key order, fields left out when 0/null/false, `/` written as `\/`, decimals with
  * their database scale and dates in portal-local time with seven fractional digits.
  */

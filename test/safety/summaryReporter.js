@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * A jest reporter for the safety suite: ends the run with the figures issue 8 asks for, counted from what the
+ * A jest reporter for the safety suite: ends the run with the figures the README quotes, counted from what the
  * tests recorded while they ran (support/tally.ts), never typed in:
  *
  *   N bad inputs         distinct bad inputs that were tried and checked (table rows and generated ones)

@@ -83,14 +83,34 @@ class DealStore {
 	 * @param {number[]} ids
 	 */
 	deleteMany(user, ids) {
+		const deals = this.loadDeletable(user, ids);
+		this.removeLoaded(deals);
+		return deals;
+	}
+
+	/**
+	 * DeleteBatchDeals' first step: the deals among `ids` (duplicates once) that `user` may delete, in
+	 * ascending id order. Nothing is deleted yet.
+	 * @param {Employee} user
+	 * @param {number[]} ids
+	 */
+	loadDeletable(user, ids) {
 		const deals = [];
 		for (const id of new Set(ids)) {
 			const deal = this.readable(user, id);
 			if (deal) deals.push(deal);
 		}
 		deals.sort((a, b) => a.id - b.id);
-		for (const deal of deals) this.remove(deal);
 		return deals;
+	}
+
+	/**
+	 * DeleteBatchDeals' second step: deletes the loaded deals still there. A deal that an overlapping request
+	 * deleted in between is skipped here, yet still returned by both requests, as the real server does.
+	 * @param {Deal[]} deals
+	 */
+	removeLoaded(deals) {
+		for (const deal of deals) if (this.byId.get(deal.id) === deal) this.remove(deal);
 	}
 
 	/** @param {Deal} deal */

@@ -18,6 +18,11 @@
  * `portal.ca`), `opportunities` (deals 1…N of this portal; two more, N+1 and N+2, belong to another tenant),
  * `seed` (same seed, same data), `maxPage` (the framework's cap on list responses), `logFile` (each request
  * appended as a JSON line, secrets redacted), `now` (the clock of the log-in lock and token expiry).
+ * Off by default, for load and overlap tests: `latencyMs` (every request waits this long before the portal
+ * looks at it; it is carried out even if the client has gone by then, as a server that received it would),
+ * `deletePauseMs` (the bulk delete loads the deals, waits this long, deletes those still there and returns
+ * all it loaded: two overlapping requests can both return a deal, as on the real server), `logResponses`
+ * (each log entry gets the `responseBody` text the portal sent or would have sent; log-in answers redacted).
  *
  * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
  * for which `match({ method, path })` is true (every request when no `match`):
@@ -65,6 +70,9 @@ const { createWrappers } = require('./wrappers');
  * @property {number} [maxPage]  default 1000
  * @property {string} [logFile]
  * @property {() => number} [now]  default Date.now
+ * @property {number} [latencyMs]  default 0
+ * @property {number} [deletePauseMs]  default 0
+ * @property {boolean} [logResponses]  default false
  *
  * @typedef {object} DemoUser
  * @property {string} id  lowercase GUID
@@ -83,6 +91,7 @@ const { createWrappers } = require('./wrappers');
  * @property {number} status  0 until answered, and for requests never answered (reset, hang, a client that gave up)
  * @property {{ user: string, via: import('./auth').AuthVia }} [auth]  who the portal recognised (demo key or user name) and how
  * @property {Fault['type']} [fault]  the fault applied, if any
+ * @property {string} [responseBody]  with `logResponses`: the body answered (also when the client had gone)
  */
 
 const REDACTED = '[redacted]';
@@ -100,6 +109,9 @@ async function startPortal(options = {}) {
 		maxPage = 1000,
 		logFile,
 		now = Date.now,
+		latencyMs = 0,
+		deletePauseMs = 0,
+		logResponses = false,
 	} = options;
 	const catalog = createCatalog(seed);
 	const names = new Map(catalog.employees.map((e) => [e.id, e.displayName]));
@@ -108,7 +120,7 @@ async function startPortal(options = {}) {
 		displayNameOf: (id) => names.get(id) ?? '',
 	});
 	const auth = new Authenticator(catalog.employees, now);
-	const state = { store, auth, wrappers: createWrappers(catalog), maxPage };
+	const state = { store, auth, wrappers: createWrappers(catalog), maxPage, deletePauseMs };
 	const faults = new FaultQueue();
 	/** @type {RequestLogEntry[]} */
 	const requests = [];
@@ -146,16 +158,25 @@ async function startPortal(options = {}) {
 		const rawBody = await readBody(req);
 		const entry = logEntry(method, url, req.headers, rawBody);
 		requests.push(entry);
+		if (latencyMs > 0) await delay(latencyMs);
 
 		/** Carries the request out and notes who made it. */
-		const act = () => {
+		const act = async () => {
 			const answer = handleApi(state, { method, url, headers: req.headers, rawBody });
 			if (answer.identity)
 				entry.auth = { user: answer.identity.user.key, via: answer.identity.via };
+			if (answer.commit) {
+				await delay(deletePauseMs);
+				answer.commit();
+			}
 			return answer;
 		};
 		/** @param {Answer} answer */
 		const reply = (answer) => {
+			if (logResponses)
+				entry.responseBody = url.pathname.toLowerCase().startsWith('/api/2.0/authentication')
+					? REDACTED
+					: answer.body;
 			if (clientGone) return settle(entry, 0);
 			res.writeHead(answer.status, {
 				'Content-Type': answer.contentType,
@@ -167,9 +188,9 @@ async function startPortal(options = {}) {
 		};
 
 		const fault = faults.take({ method, path: url.pathname });
-		if (!fault) return reply(act());
+		if (!fault) return reply(await act());
 		entry.fault = fault.type;
-		const early = fault.actFirst || fault.type === 'resetAfterActing' ? act() : undefined;
+		const early = fault.actFirst || fault.type === 'resetAfterActing' ? await act() : undefined;
 		switch (fault.type) {
 			case 'reset':
 			case 'resetAfterActing':
@@ -180,7 +201,7 @@ async function startPortal(options = {}) {
 			case 'slow':
 				await delay(fault.delayMs);
 				if (clientGone) return settle(entry, 0); // gave up before the portal did anything
-				return reply(early ?? act());
+				return reply(early ?? (await act()));
 			case 'status':
 				return reply(statusAnswer(fault));
 			case 'html':
@@ -192,7 +213,7 @@ async function startPortal(options = {}) {
 					body: '{"count":1,',
 				});
 			case 'notEnveloped': {
-				const answer = early ?? act();
+				const answer = early ?? (await act());
 				return reply({ ...answer, status: 200, body: toJson(answer.payload) });
 			}
 		}

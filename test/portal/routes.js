@@ -9,6 +9,7 @@
 const { HRESULT, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
 
 /** @typedef {import('./seed').Employee} Employee */
+/** @typedef {import('./seed').Deal} Deal */
 /** @typedef {import('./deals').DealStore} DealStore */
 /** @typedef {import('./deals').DealQuery} DealQuery */
 /** @typedef {import('./auth').Authenticator} Authenticator */
@@ -29,12 +30,14 @@ const { HRESULT, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
  * @property {Record<string, string>} [headers]
  * @property {unknown} [payload]  the envelope's `response` (or `error`), for the 'notEnveloped' fault
  * @property {Identity} [identity]  who was recognised, for the request log
+ * @property {() => void} [commit]  the deletion still to do after the answer was built (`deletePauseMs`)
  *
  * @typedef {object} ApiState
  * @property {DealStore} store
  * @property {Authenticator} auth
  * @property {Wrappers} wrappers
  * @property {number} maxPage  the framework's cap on list responses
+ * @property {number} [deletePauseMs]  > 0: the bulk delete loads, then leaves the deletion to `commit`
  *
  * @typedef {object} Call  what a route handler gets
  * @property {Employee} user
@@ -164,8 +167,11 @@ function login(state, params) {
 function deleteBatch(call, state) {
 	const ids = integerList(call.params().opportunityids);
 	if (ids.length === 0) throw argumentError();
-	const deleted = state.store.deleteMany(call.user, ids);
-	return list(call, state, deleted, (deal) => state.wrappers.opportunity(deal, 'deleted'));
+	const wrap = (/** @type {Deal} */ deal) => state.wrappers.opportunity(deal, 'deleted');
+	if (!state.deletePauseMs) return list(call, state, state.store.deleteMany(call.user, ids), wrap);
+	// The server loads the deals, then deletes them and returns what it loaded: the caller pauses in between.
+	const loaded = state.store.loadDeletable(call.user, ids);
+	return { ...list(call, state, loaded, wrap), commit: () => state.store.removeLoaded(loaded) };
 }
 
 /** @type {Handler} */

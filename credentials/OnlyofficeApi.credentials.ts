@@ -9,10 +9,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { asSentence, PORTAL_MESSAGES } from '../nodes/shared/portalMessages';
 import { normalizePortalUrl, sessionOwner } from './portalUrl';
 
-const CHECK_URL =
-	'Check the Portal URL: it is the address you open ONLYOFFICE at, e.g. https://portal.example.com.';
 
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
@@ -162,44 +161,25 @@ export class OnlyofficeApi implements ICredentialType {
 const credentialTestRules: Array<
 	IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody
 > = [
-	{
-		type: 'responseCode',
-		properties: {
-			value: 401,
-			message:
-				'ONLYOFFICE did not accept this credential. Check the API token (or the e-mail and password) and that it belongs to this portal.',
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 403,
-			message:
-				'This ONLYOFFICE user has no access to the CRM module. Ask a portal administrator to give the user CRM access, or use another account.',
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: { value: 404, message: `No ONLYOFFICE API answered at this address. ${CHECK_URL}` },
-	},
-	...[301, 302, 303, 307, 308].map(
-		(status): IAuthenticateRuleResponseCode => ({
-			type: 'responseCode',
-			properties: {
-				value: status,
-				message: `The portal redirected to another address, which n8n will not send the token to. ${CHECK_URL} Use the address it redirects to, with https:// if it has one.`,
-			},
-		}),
+	responseCodeRule(401, asSentence(PORTAL_MESSAGES.credentialRejected)),
+	responseCodeRule(403, asSentence(PORTAL_MESSAGES.noCrmAccess)),
+	responseCodeRule(404, asSentence(PORTAL_MESSAGES.noApiHere)),
+	...[301, 302, 303, 307, 308].map((status) =>
+		responseCodeRule(status, asSentence(PORTAL_MESSAGES.redirected())),
 	),
 	{
 		type: 'responseSuccessBody',
 		properties: {
 			key: 'statusCode',
 			value: undefined,
-			message: `This address answered, but not as an ONLYOFFICE portal (no ONLYOFFICE API response). ${CHECK_URL}`,
+			message: asSentence(PORTAL_MESSAGES.notOnlyoffice()),
 		},
 	},
 ];
+
+function responseCodeRule(value: number, message: string): IAuthenticateRuleResponseCode {
+	return { type: 'responseCode', properties: { value, message } };
+}
 
 /** The token to send, or none: a session token obtained for another portal or account, or expired, is never sent (the 401 that follows makes n8n log in again). */
 function tokenFor(
@@ -252,6 +232,6 @@ function readLoginAnswer(
 		);
 	}
 	throw new Error(
-		`Could not log in to ONLYOFFICE at ${portalUrl} (the address answered HTTP ${statusCode}, not as an ONLYOFFICE portal). ${CHECK_URL}`,
+		`Could not log in to ONLYOFFICE at ${portalUrl} (the address answered HTTP ${statusCode}, not as an ONLYOFFICE portal). ${PORTAL_MESSAGES.checkUrl}`,
 	);
 }

@@ -1,20 +1,20 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { PortalConnection } from './transport';
-import { callPortal, PortalFailure } from './transport';
+import type { PortalConnection } from '../shared/transport';
+import { callPortal, PortalFailure } from '../shared/transport';
 
 /** Look-ups in flight at once: enough to be quick, few enough to stay under a portal's rate limit. */
-export const LOOKUP_CONCURRENCY = 5;
+const LOOKUP_CONCURRENCY = 5;
 
-export type LookUpOutcome =
+/** What a delete would do to one ID, as far as a look-up can tell. */
+export type Prediction =
 	| { status: 'wouldDelete'; record: IDataObject }
 	| { status: 'wouldNotDelete'; reason: string };
 
 export interface LookUpReport {
-	outcomes: Map<number, LookUpOutcome>;
+	predictions: Map<number, Prediction>;
 	failure?: PortalFailure;
-	requests: number;
 }
 
 /**
@@ -26,16 +26,14 @@ export async function lookUpOpportunities(
 	ids: number[],
 	connection: PortalConnection,
 ): Promise<LookUpReport> {
-	const outcomes = new Map<number, LookUpOutcome>();
+	const predictions = new Map<number, Prediction>();
 	let failure: PortalFailure | undefined;
 	let next = 0;
-	let requests = 0;
 	const worker = async () => {
 		while (failure === undefined && next < ids.length) {
 			const id = ids[next++];
-			requests++;
 			try {
-				outcomes.set(id, await lookUp.call(this, id, connection));
+				predictions.set(id, await lookUp.call(this, id, connection));
 			} catch (error) {
 				if (!(error instanceof PortalFailure))
 					throw new NodeApiError(this.getNode(), error as JsonObject);
@@ -44,14 +42,14 @@ export async function lookUpOpportunities(
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, ids.length) }, worker));
-	return { outcomes, failure, requests };
+	return { predictions, failure };
 }
 
 async function lookUp(
 	this: IExecuteFunctions,
 	id: number,
 	connection: PortalConnection,
-): Promise<LookUpOutcome> {
+): Promise<Prediction> {
 	const { envelope } = await callPortal.call(
 		this,
 		{ method: 'GET', path: `/api/2.0/crm/opportunity/${id}.json`, notFoundIsAnswer: true },

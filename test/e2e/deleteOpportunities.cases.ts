@@ -472,7 +472,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 						}),
 					).toEqual({ status: 'OK', message: 'Connection successful!' });
 					expect((await test({ portalUrl: portal.url, apiToken: 'wrong' })).message).toMatch(
-						/did not accept this credential/,
+						/did not accept the credential/,
 					);
 					expect(
 						(
@@ -499,7 +499,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 					).toMatch(/no access to the CRM module/);
 					portal.injectFault({ type: 'html' });
 					expect((await test({ portalUrl: portal.url, apiToken: portal.token })).message).toMatch(
-						/not as an ONLYOFFICE portal/,
+						/not with ONLYOFFICE.s API response/,
 					);
 					portal.injectFault({ type: 'status', status: 404, body: '<html>Not here</html>' });
 					expect((await test({ portalUrl: portal.url, apiToken: portal.token })).message).toMatch(

@@ -220,7 +220,7 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 				(rule) => rule.type === 'responseCode' && rule.properties.value === 401,
 			);
 			const message401 = shown(rule401?.properties.message);
-			expect(message401).toMatch(/^ONLYOFFICE did not accept this credential/);
+			expect(message401).toMatch(/^ONLYOFFICE did not accept the credential/);
 
 			await editor.fillCredentialField('portalUrl', env.portal.url);
 			await editor.fillCredentialField('apiToken', 'not-a-valid-token');

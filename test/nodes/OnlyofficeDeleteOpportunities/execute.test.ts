@@ -499,7 +499,7 @@ describe('credentials', () => {
 			'a wrong token',
 			() => ({ ...tokenCredential(), apiToken: 'not-a-token' }),
 			/did not accept the credential/,
-			/check the API token/,
+			/Check the API token/,
 		],
 		[
 			'a wrong password',

@@ -1,12 +1,11 @@
-import type { IdOutcome } from '../../../nodes/OnlyofficeDeleteOpportunities/deleteInChunks';
+import type { IdOutcome } from '../../../nodes/OnlyofficeDeleteOpportunities/deleteInBatches';
 import {
 	describeOutcomes,
 	formatIds,
 	outputFor,
-	pairedTo,
-	simplifyOpportunity,
-} from '../../../nodes/OnlyofficeDeleteOpportunities/shapeOutput';
-import { PortalFailure } from '../../../nodes/OnlyofficeDeleteOpportunities/transport';
+} from '../../../nodes/OnlyofficeDeleteOpportunities/deletionOutput';
+import { pairedTo, simplifyOpportunity } from '../../../nodes/shared/opportunityOutput';
+import { PortalFailure } from '../../../nodes/shared/transport';
 
 const record = {
 	createBy: { id: 'a1', displayName: 'Ann Admin' },

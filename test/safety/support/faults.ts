@@ -92,7 +92,7 @@ export const FAULT_ROWS: FaultRow[] = [
 				message: [/^ONLYOFFICE did not accept the credential\. Nothing was deleted\.$/],
 				description: [
 					...NOTHING_DELETED_ALL,
-					/check the API token \(or the e-mail and password\) and press Test/,
+					/Check the API token \(or the e-mail and password\) in the ONLYOFFICE credential and that it belongs to this portal, then press Test/,
 				],
 				outputBefore: [],
 				errorItems: [0, 1, 2],

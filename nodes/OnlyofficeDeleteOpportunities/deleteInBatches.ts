@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { PortalConnection } from './transport';
-import { callPortal, PortalFailure } from './transport';
+import type { PortalConnection } from '../shared/transport';
+import { PORTAL_MESSAGES } from '../shared/portalMessages';
+import { callPortal, PortalFailure } from '../shared/transport';
 
 /** What became of one requested ID. */
 export type IdOutcome =
@@ -17,44 +18,41 @@ export interface DeletionReport {
 	outcomes: Map<number, IdOutcome>;
 	/** The failure that stopped the run, if one did; the IDs after it are `notAttempted`. */
 	failure?: PortalFailure;
-	requests: number;
 }
 
 /**
- * Deletes `ids` with one bulk request per chunk and records what happened to each ID. Stops at the first
- * chunk that fails for good, so that a broken portal or credential is not hit again for every chunk.
+ * Deletes `ids` with one bulk request per batch and records what happened to each ID. Stops at the first
+ * batch that fails for good, so that a broken portal or credential is not hit again for every batch.
  */
-export async function deleteInChunks(
+export async function deleteInBatches(
 	this: IExecuteFunctions,
 	ids: number[],
 	batchSize: number,
 	connection: PortalConnection,
 ): Promise<DeletionReport> {
 	const outcomes = new Map<number, IdOutcome>();
-	let chunkSize = batchSize;
-	let requests = 0;
+	let batchLimit = batchSize;
 	for (let offset = 0; offset < ids.length; ) {
-		const chunk = ids.slice(offset, offset + chunkSize);
-		requests++;
+		const batch = ids.slice(offset, offset + batchLimit);
 		let records: Map<number, IDataObject>;
 		let answer;
 		try {
 			answer = await callPortal.call(
 				this,
-				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: chunk } },
+				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: batch } },
 				connection,
 			);
 			records = deletedRecords(answer.envelope.response);
 		} catch (error) {
 			if (!(error instanceof PortalFailure))
 				throw new NodeApiError(this.getNode(), error as JsonObject);
-			for (const id of chunk) outcomes.set(id, { status: 'failed', failure: error });
-			for (const id of ids.slice(offset + chunk.length))
+			for (const id of batch) outcomes.set(id, { status: 'failed', failure: error });
+			for (const id of ids.slice(offset + batch.length))
 				outcomes.set(id, { status: 'notAttempted' });
-			return { outcomes, failure: error, requests };
+			return { outcomes, failure: error };
 		}
-		const returned = recordChunk(
-			chunk,
+		const returned = recordBatch(
+			batch,
 			records,
 			answer.envelope.total,
 			answer.interrupted,
@@ -62,15 +60,15 @@ export async function deleteInChunks(
 		);
 		// A portal whose response cap is below our batch size would keep hiding records: stay under its cap.
 		if (
-			returned < chunk.length &&
+			returned < batch.length &&
 			typeof answer.envelope.total === 'number' &&
 			answer.envelope.total > returned
 		) {
-			chunkSize = Math.max(1, returned);
+			batchLimit = Math.max(1, returned);
 		}
-		offset += chunk.length;
+		offset += batch.length;
 	}
-	return { outcomes, requests };
+	return { outcomes };
 }
 
 function deletedRecords(response: unknown): Map<number, IDataObject> {
@@ -79,7 +77,7 @@ function deletedRecords(response: unknown): Map<number, IDataObject> {
 		throw new PortalFailure(
 			'ONLYOFFICE answered the delete without a list of deleted opportunities',
 			'unknown',
-			'Check the Portal URL in the ONLYOFFICE credential, then check in ONLYOFFICE which opportunities are gone.',
+			`${PORTAL_MESSAGES.checkUrl} Then check in ONLYOFFICE which opportunities are gone.`,
 		);
 	}
 	for (const record of response as IDataObject[]) {
@@ -88,18 +86,18 @@ function deletedRecords(response: unknown): Map<number, IDataObject> {
 	return byId;
 }
 
-/** Files each ID of the chunk under its outcome; returns how many records came back. */
-function recordChunk(
-	chunk: number[],
+/** Files each ID of the batch under its outcome; returns how many records came back. */
+function recordBatch(
+	batch: number[],
 	records: Map<number, IDataObject>,
 	total: number | undefined,
 	interrupted: boolean,
 	outcomes: Map<number, IdOutcome>,
 ): number {
-	const missing = chunk.filter((id) => !records.has(id));
+	const missing = batch.filter((id) => !records.has(id));
 	const deletedButNotReturned =
-		typeof total === 'number' ? total - (chunk.length - missing.length) : 0;
-	for (const id of chunk) {
+		typeof total === 'number' ? total - (batch.length - missing.length) : 0;
+	for (const id of batch) {
 		const record = records.get(id);
 		if (record) outcomes.set(id, { status: 'deleted', record });
 	}
@@ -120,5 +118,5 @@ function recordChunk(
 			outcomes.set(id, { status: 'notDeleted' });
 		}
 	}
-	return chunk.length - missing.length;
+	return batch.length - missing.length;
 }

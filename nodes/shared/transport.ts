@@ -4,21 +4,29 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-const CREDENTIAL_TYPE = 'onlyofficeApi';
-export const MAX_ATTEMPTS = 3;
-export const MAX_WAIT_SECONDS = 60;
+import type { OperationHints, RequestEffect, Verdict } from './httpFailures';
+import { judgeFailedAnswer, TRY_LATER } from './httpFailures';
+import { PORTAL_MESSAGES } from './portalMessages';
 
-/** Whether the portal may have acted on a request that failed: decides between "not deleted" and "may have been deleted". */
-export type Outcome = 'notDone' | 'unknown';
+export type { OperationHints, RequestEffect } from './httpFailures';
+
+/** Every kind of n8n context a node of this package talks to the portal from. */
+export type PortalContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+const CREDENTIAL_TYPE = 'onlyofficeApi';
+const MAX_ATTEMPTS = 3;
+const MAX_WAIT_SECONDS = 60;
 
 /** A request the portal did not complete for good; `message` and `hint` are written for the workflow's owner. */
 export class PortalFailure extends Error {
 	constructor(
 		message: string,
-		readonly outcome: Outcome,
+		readonly effect: RequestEffect,
 		readonly hint: string,
 		readonly httpCode?: string,
 	) {
@@ -27,7 +35,7 @@ export class PortalFailure extends Error {
 	}
 }
 
-/** ONLYOFFICE's response envelope, reduced to what the node reads. */
+/** ONLYOFFICE's response envelope, reduced to what the nodes read. */
 export interface Envelope {
 	response: unknown;
 	total?: number;
@@ -43,6 +51,7 @@ export interface PortalAnswer {
 export interface PortalRequest {
 	method: IHttpRequestMethods;
 	path: string;
+	qs?: IDataObject;
 	body?: IDataObject;
 	/** Requests that may answer "not found" for one record (a look-up) get that as an answer, not a failure. */
 	notFoundIsAnswer?: boolean;
@@ -51,75 +60,82 @@ export interface PortalRequest {
 /** What the requests of one run share. */
 export interface PortalConnection {
 	timeout: number;
+	hints: OperationHints;
 	/**
 	 * The credential, read on the first request and handed to n8n with every request: otherwise n8n reads and
 	 * decrypts it from its database for each one. A session token n8n renews is written into this object too.
 	 */
 	credentials?: Promise<ICredentialsDecrypted>;
+	/**
+	 * How long a retry may wait at most, in seconds. A polling trigger waits less than its shortest interval,
+	 * so that one poll is over before the next begins.
+	 */
+	maxWaitSeconds?: number;
 }
 
 type Attempt =
 	| { kind: 'answer'; statusCode: number; headers: Record<string, unknown>; body: unknown }
 	| { kind: 'noAnswer'; code: string; message: string };
 
-type Verdict =
-	| { kind: 'ok'; envelope: Envelope }
-	| { kind: 'retry'; outcome: Outcome; message: string; waitSeconds?: number }
-	| { kind: 'fail'; outcome: Outcome; message: string; hint: string; httpCode?: string };
-
-const CHECK_URL =
-	'Check the Portal URL in the ONLYOFFICE credential: it is the address you open ONLYOFFICE at.';
-const TRY_LATER =
-	'Run the workflow again later; if it keeps failing, ask the portal administrator.';
-
 /** Sends one request to the credential's portal, retrying what is safe to retry, and returns the unwrapped envelope. */
 export async function callPortal(
-	this: IExecuteFunctions,
+	this: PortalContext,
 	request: PortalRequest,
 	connection: PortalConnection,
 ): Promise<PortalAnswer> {
+	const maxWaitSeconds = connection.maxWaitSeconds ?? MAX_WAIT_SECONDS;
 	let interrupted = false;
 	for (let attempt = 1; ; attempt++) {
-		const verdict = judge(await sendOnce.call(this, request, connection), request);
+		const verdict = judge(
+			await sendRenewingToken.call(this, request, connection),
+			request,
+			connection.hints,
+		);
 		if (verdict.kind === 'ok') return { envelope: verdict.envelope, interrupted };
-		interrupted = interrupted || verdict.outcome === 'unknown';
-		const outcome: Outcome = interrupted ? 'unknown' : verdict.outcome;
+		interrupted = interrupted || verdict.effect === 'unknown';
+		const effect: RequestEffect = interrupted ? 'unknown' : verdict.effect;
 		if (verdict.kind === 'fail') {
-			throw new PortalFailure(verdict.message, outcome, verdict.hint, verdict.httpCode);
+			throw new PortalFailure(verdict.message, effect, verdict.hint, verdict.httpCode);
 		}
 		if (attempt === MAX_ATTEMPTS) {
-			throw new PortalFailure(`${verdict.message} (${MAX_ATTEMPTS} attempts)`, outcome, TRY_LATER);
+			throw new PortalFailure(`${verdict.message} (${MAX_ATTEMPTS} attempts)`, effect, TRY_LATER);
 		}
 		const waitSeconds = verdict.waitSeconds ?? attempt;
-		if (waitSeconds > MAX_WAIT_SECONDS) {
+		if (waitSeconds > maxWaitSeconds) {
 			throw new PortalFailure(
 				`${verdict.message}; the portal asked to wait ${waitSeconds} seconds before trying again`,
-				outcome,
-				`Waiting that long is more than this node does (${MAX_WAIT_SECONDS} s). ${TRY_LATER}`,
+				effect,
+				`Waiting that long is more than this node does (${maxWaitSeconds} s). ${TRY_LATER}`,
 			);
 		}
 		await sleep(waitSeconds * 1000);
 	}
 }
 
-async function sendOnce(
-	this: IExecuteFunctions,
+/**
+ * One attempt of a request. A 401 comes back as an answer, which does not make n8n log in again; so a 401
+ * is sent a second time with status errors thrown, which makes n8n renew an e-mail/password session.
+ */
+async function sendRenewingToken(
+	this: PortalContext,
 	request: PortalRequest,
 	connection: PortalConnection,
 ): Promise<Attempt> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: request.path,
+		qs: request.qs,
 		body: request.body,
 		json: true,
 		timeout: connection.timeout,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// Repeated keys (tags=a&tags=b), which is how ONLYOFFICE reads a list.
+		arrayFormat: 'repeat',
 	};
 	try {
 		const first = await send.call(this, options, connection);
 		if (first.kind === 'noAnswer' || first.statusCode !== 401) return first;
-		// A 401 that came back as an answer did not make n8n log in again: let it throw once, which does.
 		return await send.call(this, { ...options, ignoreHttpStatusErrors: false }, connection);
 	} catch (error) {
 		return attemptFromError(error);
@@ -127,7 +143,7 @@ async function sendOnce(
 }
 
 async function send(
-	this: IExecuteFunctions,
+	this: PortalContext,
 	options: IHttpRequestOptions,
 	connection: PortalConnection,
 ): Promise<Attempt> {
@@ -137,14 +153,8 @@ async function send(
 		this,
 		CREDENTIAL_TYPE,
 		options,
-		{
-			credentialsDecrypted,
-		},
-	)) as {
-		statusCode: number;
-		headers?: Record<string, unknown>;
-		body: unknown;
-	};
+		{ credentialsDecrypted },
+	)) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
 	return {
 		kind: 'answer',
 		statusCode: response.statusCode,
@@ -153,7 +163,7 @@ async function send(
 	};
 }
 
-async function readCredentials(this: IExecuteFunctions): Promise<ICredentialsDecrypted> {
+async function readCredentials(this: PortalContext): Promise<ICredentialsDecrypted> {
 	const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const data = await this.getCredentials(CREDENTIAL_TYPE);
 	return { id: id ?? '', name: name ?? '', type: CREDENTIAL_TYPE, data };
@@ -178,6 +188,32 @@ function attemptFromError(error: unknown): Attempt {
 	return { kind: 'noAnswer', code, message };
 }
 
+function judge(
+	attempt: Attempt,
+	request: PortalRequest,
+	hints: OperationHints,
+): Verdict | { kind: 'ok'; envelope: Envelope } {
+	if (attempt.kind === 'noAnswer') return judgeNoAnswer(attempt.code, attempt.message);
+	const { statusCode, headers } = attempt;
+	const envelope = readEnvelope(attempt.body);
+	if (statusCode >= 200 && statusCode < 300) {
+		if (envelope && 'response' in envelope) return { kind: 'ok', envelope };
+		const { problem, fix } = PORTAL_MESSAGES.notOnlyoffice(statusCode);
+		return { kind: 'fail', effect: 'unknown', message: problem, hint: fix };
+	}
+	if (statusCode === 404 && request.notFoundIsAnswer && envelope) return { kind: 'ok', envelope };
+	return judgeFailedAnswer(
+		{
+			statusCode,
+			enveloped: envelope !== undefined,
+			serverMessage: envelope ? errorMessageOf(envelope) : '',
+			location: typeof headers.location === 'string' ? headers.location : undefined,
+			retryAfterSeconds: retryAfterSeconds(headers['retry-after']),
+		},
+		hints,
+	);
+}
+
 const RETRY_UNKNOWN_CODES = new Set([
 	'ECONNRESET',
 	'ECONNABORTED',
@@ -195,134 +231,23 @@ const CERTIFICATE_CODES = new Set([
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function judge(attempt: Attempt, request: PortalRequest): Verdict {
-	if (attempt.kind === 'noAnswer') return judgeNoAnswer(attempt.code, attempt.message);
-	const { statusCode, headers } = attempt;
-	const envelope = readEnvelope(attempt.body);
-	const serverMessage = envelope ? errorMessageOf(envelope) : '';
-	if (statusCode >= 200 && statusCode < 300) {
-		if (envelope && 'response' in envelope) return { kind: 'ok', envelope };
-		return {
-			kind: 'fail',
-			outcome: 'unknown',
-			message: `The portal answered HTTP ${statusCode}, but not with ONLYOFFICE's API response (an HTML page or an unreadable answer)`,
-			hint: CHECK_URL,
-		};
-	}
-	if (statusCode === 404 && request.notFoundIsAnswer && envelope) return { kind: 'ok', envelope };
-	if (statusCode === 429 || statusCode === 503) {
-		return {
-			kind: 'retry',
-			outcome: 'notDone',
-			message: `ONLYOFFICE is busy (HTTP ${statusCode})`,
-			waitSeconds: retryAfterSeconds(headers['retry-after']),
-		};
-	}
-	if (statusCode === 502 || statusCode === 504) {
-		return {
-			kind: 'retry',
-			outcome: 'unknown',
-			message: `The portal's gateway answered HTTP ${statusCode}`,
-		};
-	}
-	const httpCode = String(statusCode);
-	if (statusCode >= 300 && statusCode < 400) {
-		const location = typeof headers.location === 'string' ? ` to ${headers.location}` : '';
-		return {
-			kind: 'fail',
-			outcome: 'notDone',
-			httpCode,
-			message: `The portal redirected the request${location}; n8n does not send the credential to another address`,
-			hint: `${CHECK_URL} Use the address it redirects to, with https:// if it has one.`,
-		};
-	}
-	const known = FAILURES[statusCode];
-	if (known && (envelope || statusCode === 401)) {
-		return { kind: 'fail', outcome: known.outcome, httpCode, ...known.text(serverMessage) };
-	}
-	if (!envelope) {
-		return {
-			kind: 'fail',
-			outcome: statusCode >= 500 ? 'unknown' : 'notDone',
-			httpCode,
-			message: `The portal answered HTTP ${statusCode}, but not as ONLYOFFICE's API`,
-			hint: CHECK_URL,
-		};
-	}
-	return {
-		kind: 'fail',
-		outcome: statusCode >= 500 ? 'unknown' : 'notDone',
-		httpCode,
-		message: `ONLYOFFICE answered HTTP ${statusCode}${serverMessage ? `: ${serverMessage}` : ''}`,
-		hint: TRY_LATER,
-	};
-}
-
-const FAILURES: Record<
-	number,
-	{ outcome: Outcome; text: (server: string) => { message: string; hint: string } }
-> = {
-	400: {
-		outcome: 'notDone',
-		text: (server) => ({
-			message: `ONLYOFFICE rejected the request${server ? `: ${server}` : ''}`,
-			hint: 'Check the opportunity IDs sent to this node.',
-		}),
-	},
-	401: {
-		outcome: 'notDone',
-		text: () => ({
-			message: 'ONLYOFFICE did not accept the credential',
-			hint: 'Open the ONLYOFFICE credential, check the API token (or the e-mail and password) and press Test.',
-		}),
-	},
-	402: {
-		outcome: 'notDone',
-		text: () => ({
-			message: 'The ONLYOFFICE portal is blocked because its subscription is not paid',
-			hint: 'Ask the portal administrator to renew the subscription, then run the workflow again.',
-		}),
-	},
-	403: {
-		outcome: 'notDone',
-		text: () => ({
-			message: 'This ONLYOFFICE user has no access to the CRM module',
-			hint: 'Ask a portal administrator to give the user CRM access, or use a credential of another user.',
-		}),
-	},
-	404: {
-		outcome: 'notDone',
-		text: () => ({
-			message: 'No ONLYOFFICE CRM API answered at this address (HTTP 404)',
-			hint: CHECK_URL,
-		}),
-	},
-	500: {
-		outcome: 'unknown',
-		text: (server) => ({
-			message: `ONLYOFFICE failed with an internal error${server ? `: ${server}` : ''}`,
-			hint: TRY_LATER,
-		}),
-	},
-};
-
 function judgeNoAnswer(code: string, message: string): Verdict {
 	// Socket error codes stay out of messages: n8n swaps a message naming one for a generic text.
 	const errorCode = `Error code ${code}.`;
 	if (RETRY_UNKNOWN_CODES.has(code)) {
 		return {
 			kind: 'retry',
-			outcome: 'unknown',
+			effect: 'unknown',
 			message: 'The connection to the portal broke off before it answered',
 		};
 	}
 	if (RETRY_NOT_DONE_CODES.has(code)) {
-		return { kind: 'retry', outcome: 'notDone', message: 'The portal could not be reached' };
+		return { kind: 'retry', effect: 'notDone', message: 'The portal could not be reached' };
 	}
 	if (CERTIFICATE_CODES.has(code)) {
 		return {
 			kind: 'fail',
-			outcome: 'notDone',
+			effect: 'notDone',
 			message: "The portal's certificate could not be verified",
 			hint: `${errorCode} If the portal uses a self-signed certificate, turn on "Ignore SSL Issues (Insecure)" in the ONLYOFFICE credential.`,
 		};
@@ -330,23 +255,23 @@ function judgeNoAnswer(code: string, message: string): Verdict {
 	if (code === 'ENOTFOUND') {
 		return {
 			kind: 'fail',
-			outcome: 'notDone',
+			effect: 'notDone',
 			message: 'The portal address could not be found',
-			hint: `${errorCode} ${CHECK_URL}`,
+			hint: `${errorCode} ${PORTAL_MESSAGES.checkUrl}`,
 		};
 	}
 	if (code === '') {
 		// No HTTP status and no socket error: the credential failed before a request was sent (e.g. the login).
 		return {
 			kind: 'fail',
-			outcome: 'notDone',
+			effect: 'notDone',
 			message,
 			hint: 'Open the ONLYOFFICE credential and press Test.',
 		};
 	}
 	return {
 		kind: 'fail',
-		outcome: 'unknown',
+		effect: 'unknown',
 		message: 'The request to the portal failed',
 		hint: `${errorCode} ${TRY_LATER}`,
 	};
@@ -371,7 +296,7 @@ function errorMessageOf(envelope: IDataObject): string {
 }
 
 /** `Retry-After` is either seconds or an HTTP date. */
-export function retryAfterSeconds(value: unknown, now = Date.now()): number | undefined {
+function retryAfterSeconds(value: unknown, now = Date.now()): number | undefined {
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	if (/^\d+$/.test(value.trim())) return Number(value.trim());
 	const date = Date.parse(value);

@@ -1,43 +1,14 @@
-import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { IdOutcome } from './deleteInChunks';
-
-const UNSET_DATE = '0001-01-01T00:00:00.0000000Z';
-const STAGE_TYPES = ['Open', 'ClosedAndWon', 'ClosedAndLost'];
+import { simplifyOpportunity } from '../shared/opportunityOutput';
+import type { IdOutcome } from './deleteInBatches';
 
 /** What a user reads for an ID that produced no record. */
-export const REASONS = {
+const REASONS = {
 	notDeleted:
 		'ONLYOFFICE did not delete it: it does not exist, was already deleted, or this user may not delete it',
 	deletedWithoutRecord: 'deleted; the portal did not return its record',
 } as const;
-
-export function pairedTo(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
-	return itemIndexes.length === 1
-		? { item: itemIndexes[0] }
-		: itemIndexes.map((item) => ({ item }));
-}
-
-/**
- * A flat record for users who want a table, not ONLYOFFICE's nested objects: the ten fields (n8n's limit for a
- * simplified output) that tell which opportunity it was. An unset close date becomes null.
- */
-export function simplifyOpportunity(record: IDataObject): IDataObject {
-	const stage = nested(record.stage);
-	const currency = nested(record.bidCurrency);
-	return {
-		id: record.id,
-		title: record.title,
-		description: record.description ?? '',
-		stage: stage.title ?? null,
-		stageType: STAGE_TYPES[Number(stage.stageType ?? 0)] ?? null,
-		bidValue: Number(record.bidValue ?? 0),
-		bidCurrency: currency.abbreviation ?? null,
-		responsible: nested(record.responsible).displayName ?? null,
-		contact: nested(record.contact).displayName ?? null,
-		expectedCloseDate: dateOrNull(record.expectedCloseDate),
-	};
-}
 
 /**
  * The output item of one ID, or none. Records and uncertain outcomes are always output, since losing track
@@ -62,10 +33,6 @@ export function outputFor(
 		default:
 			return undefined;
 	}
-}
-
-export function toItem(json: IDataObject, itemIndexes: number[]): INodeExecutionData {
-	return { json, pairedItem: pairedTo(itemIndexes) };
 }
 
 /** IDs as short exact ranges ("1-1000, 1005"), so that even thousands fit in an error message. */
@@ -114,16 +81,8 @@ function outcomeKey(outcome: IdOutcome): keyof typeof OUTCOME_LABELS {
 		case 'mayHaveBeenDeleted':
 			return 'mayHaveBeenDeleted';
 		case 'failed':
-			return outcome.failure.outcome === 'unknown' ? 'mayHaveBeenDeleted' : 'notDeleted';
+			return outcome.failure.effect === 'unknown' ? 'mayHaveBeenDeleted' : 'notDeleted';
 		default:
 			return outcome.status;
 	}
-}
-
-function nested(value: unknown): IDataObject {
-	return typeof value === 'object' && value !== null ? (value as IDataObject) : {};
-}
-
-function dateOrNull(value: unknown): string | null {
-	return typeof value === 'string' && value !== '' && value !== UNSET_DATE ? value : null;
 }

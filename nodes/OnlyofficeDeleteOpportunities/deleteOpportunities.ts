@@ -1,0 +1,147 @@
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { optionDefaults } from '../shared/optionDefaults';
+import { toItem } from '../shared/opportunityOutput';
+import type { OperationHints, PortalConnection, PortalFailure } from '../shared/transport';
+import type { DeletionReport } from './deleteInBatches';
+import { deleteInBatches } from './deleteInBatches';
+import { describeOutcomes, formatIds, outputFor } from './deletionOutput';
+import type { DeleteOptions } from './description';
+import { optionsCollection } from './description';
+import { dryRun } from './dryRun';
+import { failItems } from './errorItems';
+import type { DeletionPlan } from './planDeletion';
+import { itemsNaming, planDeletion } from './planDeletion';
+import { readRequestedIds } from './readRequestedIds';
+
+const DELETE_HINTS: OperationHints = { rejected: 'Check the opportunity IDs sent to this node.' };
+
+/** The node's run: read and check every item, then delete (or look up, in a dry run) every ID once. */
+export async function deleteOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = {
+		...optionDefaults<DeleteOptions>(optionsCollection),
+		...(this.getNodeParameter('options', 0, {}) as Partial<DeleteOptions>),
+	};
+	const { requests, errorItems } = readRequestedIds.call(this, options.skipItemsWithoutId);
+	const plan = planDeletion(requests);
+	if (plan.ids.length === 0) {
+		this.addExecutionHints({
+			message: 'No opportunity IDs reached this node, so nothing was deleted.',
+			location: 'outputPane',
+		});
+		return errorItems;
+	}
+	if (options.deleteLimit > 0 && plan.ids.length > options.deleteLimit) {
+		const error = new NodeOperationError(
+			this.getNode(),
+			`This run asks to delete ${plan.ids.length} opportunities, more than the Delete Limit of ${options.deleteLimit}. Nothing was deleted.`,
+			{
+				itemIndex: requests[0].itemIndex,
+				description:
+					'If that many is right, raise Delete Limit in the node’s Options (0 means no limit); otherwise check the items reaching this node.',
+			},
+		);
+		return [...errorItems, ...failItems.call(this, error, plan, plan.ids)];
+	}
+	const connection: PortalConnection = { timeout: options.timeout, hints: DELETE_HINTS };
+	const output = options.dryRun
+		? await dryRun.call(this, plan, options, connection)
+		: await deleteAll.call(this, plan, options, connection);
+	return [...output, ...errorItems];
+}
+
+export async function deleteAll(
+	this: IExecuteFunctions,
+	plan: DeletionPlan,
+	options: DeleteOptions,
+	connection: PortalConnection,
+): Promise<INodeExecutionData[]> {
+	const report = await deleteInBatches.call(this, plan.ids, options.batchSize, connection);
+	const items: INodeExecutionData[] = [];
+	for (const id of plan.ids) {
+		const outcome = report.outcomes.get(id);
+		const json =
+			outcome &&
+			outputFor(id, outcome, {
+				simplify: options.simplify,
+				outputNotDeleted: options.notDeleted === 'output',
+			});
+		if (json) items.push(toItem(json, plan.requesters.get(id) ?? []));
+	}
+	addDeletionHints.call(this, report);
+	if (report.failure) {
+		return [
+			...items,
+			...failItems.call(
+				this,
+				failureError.call(this, report, report.failure, plan),
+				plan,
+				failedIds(report),
+			),
+		];
+	}
+	const notDeleted = plan.ids.filter((id) => report.outcomes.get(id)?.status === 'notDeleted');
+	if (options.notDeleted === 'fail' && notDeleted.length > 0) {
+		const error = new NodeOperationError(
+			this.getNode(),
+			`ONLYOFFICE did not delete ${notDeleted.length} of the ${plan.ids.length} opportunities: ${formatIds(notDeleted)}`,
+			{
+				itemIndex: itemsNaming(plan, notDeleted)[0],
+				description: `They do not exist, were already deleted, or this user may not delete them. The others were deleted.\n${describeOutcomes(report.outcomes, plan.ids)}\nTo let such IDs pass, set IDs Not Deleted to Ignore or Output an Item.`,
+			},
+		);
+		return [...items, ...failItems.call(this, error, plan, notDeleted)];
+	}
+	return items;
+}
+function addDeletionHints(this: IExecuteFunctions, report: DeletionReport) {
+	let deleted = 0;
+	let uncertain = 0;
+	for (const outcome of report.outcomes.values()) {
+		if (outcome.status === 'deleted' || outcome.status === 'deletedWithoutRecord') deleted++;
+		if (outcome.status === 'mayHaveBeenDeleted') uncertain++;
+	}
+	if (deleted === 0 && !report.failure) {
+		this.addExecutionHints({
+			message:
+				'ONLYOFFICE deleted none of the requested opportunities (missing, already deleted, or not permitted). To run the next nodes anyway, turn on Always Output Data in the node settings.',
+			location: 'outputPane',
+		});
+	}
+	if (uncertain > 0) {
+		this.addExecutionHints({
+			message: `${uncertain} opportunities may have been deleted by a request that broke off; they are output with "deleted": null. Check them in ONLYOFFICE.`,
+			location: 'outputPane',
+		});
+	}
+}
+function failedIds(report: DeletionReport): number[] {
+	const ids: number[] = [];
+	for (const [id, outcome] of report.outcomes)
+		if (outcome.status === 'failed' || outcome.status === 'notAttempted') ids.push(id);
+	return ids;
+}
+/** The error for a run stopped part-way: says what failed, how many were already deleted, and lists every ID's fate. */
+function failureError(
+	this: IExecuteFunctions,
+	report: DeletionReport,
+	failure: PortalFailure,
+	plan: DeletionPlan,
+) {
+	const deleted = plan.ids.filter((id) =>
+		['deleted', 'deletedWithoutRecord'].includes(report.outcomes.get(id)?.status ?? ''),
+	);
+	const progress =
+		deleted.length > 0
+			? `${deleted.length} of ${plan.ids.length} opportunities were deleted before this; see the details for which`
+			: failure.effect === 'unknown'
+				? 'Some opportunities may have been deleted; see the details for which'
+				: 'Nothing was deleted';
+	return new NodeApiError(this.getNode(), { message: failure.message } as JsonObject, {
+		message: `${failure.message}. ${progress}.`,
+		description: `${describeOutcomes(report.outcomes, plan.ids)}\n${failure.hint} Do not use n8n's Retry On Fail for this node: run the workflow again, already deleted IDs are then skipped.`,
+		httpCode: failure.httpCode,
+		itemIndex: itemsNaming(plan, failedIds(report))[0],
+	});
+}

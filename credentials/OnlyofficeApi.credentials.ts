@@ -12,7 +12,6 @@ import type {
 import { asSentence, PORTAL_MESSAGES } from '../nodes/shared/portalMessages';
 import { normalizePortalUrl, sessionOwner } from './portalUrl';
 
-
 export class OnlyofficeApi implements ICredentialType {
 	name = 'onlyofficeApi';
 

@@ -7,8 +7,8 @@ import {
 } from '../../../nodes/OnlyofficeDeleteOpportunities/parseOpportunityIds';
 
 // ---------------------------------------------------------------------------------------------------------
-// A second, deliberately naive reading of the rules (regular expressions and BigInt instead of the parser's
-// hand-written loops), used as the oracle: the parser must agree with it on every generated input.
+// A second, deliberately naive reading of the rules (written apart from the parser, with BigInt for the range),
+// used as the oracle: the parser must agree with it on every generated input.
 // ---------------------------------------------------------------------------------------------------------
 
 const INVALID = Symbol('invalid');

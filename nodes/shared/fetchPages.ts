@@ -1,0 +1,81 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { PORTAL_MESSAGES } from './portalMessages';
+import type { PortalConnection, PortalContext } from './transport';
+import { callPortal, PortalFailure } from './transport';
+
+/** ONLYOFFICE answers at most this many records per request; a larger or missing `count` means this. */
+export const MAX_PAGE_SIZE = 1000;
+
+export interface PagedRequest {
+	path: string;
+	/** The query without `startIndex` and `count`, which the pager sets. */
+	qs?: IDataObject;
+}
+
+export interface PagingOptions {
+	/** Stop once this many distinct records are in (absent: every record). Pages ask only for what is missing. */
+	limit?: number;
+	/** Records per request, at most (and by default) 1000. */
+	pageSize?: number;
+	/** What makes two records the same one, dropped the second time; by default `id`. */
+	keyOf?: (record: IDataObject) => unknown;
+	/** Sees each page as it arrives; returning false stops the paging after it (e.g. a trigger that reached known IDs). */
+	onPage?: (page: IDataObject[]) => boolean | void;
+}
+
+/**
+ * Reads a list page by page: `startIndex` grows by the `count` asked for, and the first page shorter than that
+ * is the last. The envelope's `nextIndex` is never followed: ONLYOFFICE sets it one too far, which skips a
+ * record per page. A record met twice (the list shifted between two pages) is kept once.
+ */
+export async function fetchPages(
+	this: PortalContext,
+	request: PagedRequest,
+	connection: PortalConnection,
+	options: PagingOptions = {},
+): Promise<IDataObject[]> {
+	const limit = options.limit ?? Number.POSITIVE_INFINITY;
+	const pageSize = Math.min(Math.max(1, options.pageSize ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE);
+	const keyOf = options.keyOf ?? ((record: IDataObject) => record.id);
+	const records: IDataObject[] = [];
+	const seen = new Set<unknown>();
+	let startIndex = 0;
+	while (records.length < limit) {
+		// Never 0: ONLYOFFICE reads `count=0` as "no limit".
+		const count = Math.min(pageSize, limit - records.length);
+		const { envelope } = await callPortal.call(
+			this,
+			{ method: 'GET', path: request.path, qs: { ...request.qs, startIndex, count } },
+			connection,
+		);
+		const page = recordsOf(envelope.response);
+		let added = 0;
+		for (const record of page) {
+			const key = keyOf(record);
+			if (key !== undefined && seen.has(key)) continue;
+			if (key !== undefined) seen.add(key);
+			records.push(record);
+			added++;
+			if (records.length >= limit) break;
+		}
+		if (options.onPage?.(page) === false || page.length < count) break;
+		if (added === 0) {
+			// A full page of records already seen: the portal ignores `startIndex`, and asking again would never end.
+			throw new PortalFailure(
+				`The portal answered the same ${page.length} records for the next page of ${request.path}`,
+				'notDone',
+				'Check that the Portal URL in the ONLYOFFICE credential points at ONLYOFFICE itself, not at a proxy that caches answers.',
+			);
+		}
+		startIndex += count;
+	}
+	return records;
+}
+
+function recordsOf(response: unknown): IDataObject[] {
+	if (Array.isArray(response))
+		return response.filter((r): r is IDataObject => typeof r === 'object' && r !== null);
+	const { problem, fix } = PORTAL_MESSAGES.notOnlyoffice(200);
+	throw new PortalFailure(problem, 'notDone', fix);
+}

@@ -1,5 +1,6 @@
 /**
- * n8n's UX conventions for what the editor shows, checked over the node's and the credential's descriptions
+ * n8n's UX conventions for what the editor shows, checked over the descriptions of every node package.json
+ * lists (a node added there is covered without touching this file) and of the credential
  * (the texts the browser test compares with the live editor):
  * - labels (display names, option names) in Title Case;
  * - descriptions, hints and notices in sentence case (a capital first letter, not Every Word Capitalised);
@@ -11,10 +12,17 @@
  * Sources: n8n's "UX guidelines for community nodes" (Copy: text case, placeholders, referring to parameter
  * names, boolean descriptions) and "Node UI design" (UI text style table: subtitle, tooltip, hint, info box).
  */
-import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type {
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
-import { OnlyofficeDeleteOpportunities } from '../../nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node';
 
 /** Words n8n keeps lower case inside a title ("Output an Item", "E-Mail and Password"). */
 const MINOR_WORDS = new Set([
@@ -283,13 +291,35 @@ describe('the checks themselves', () => {
 	});
 });
 
-describe("n8n's UX conventions in what the editor shows", () => {
-	const node = new OnlyofficeDeleteOpportunities().description;
-	const credential = new OnlyofficeApi();
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-	const at = (where: string) => (problem: string) => ({ where, problem });
+/**
+ * The description of each node in package.json's `n8n.nodes`, read from its TypeScript source (the built file
+ * `dist/nodes/X/X.node.js` comes from `nodes/X/X.node.ts`), so the check needs no build.
+ */
+export function listedNodeDescriptions(): Array<[string, INodeTypeDescription]> {
+	const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
+	return manifest.n8n.nodes.map((built) => {
+		const source = path.join(REPO_ROOT, built.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+		const exported = require(source) as Record<string, unknown>;
+		const descriptions = Object.values(exported)
+			.filter((value): value is new () => { description?: INodeTypeDescription } => {
+				return typeof value === 'function';
+			})
+			.map((NodeClass) => new NodeClass().description)
+			.filter((description): description is INodeTypeDescription => !!description?.properties);
+		if (descriptions.length !== 1)
+			throw new Error(`${source} should export one node class, found ${descriptions.length}`);
+		return [descriptions[0].displayName, descriptions[0]];
+	});
+}
 
-	test('the node: title-case labels, sentence-case descriptions and hints, "e.g." placeholders', () => {
+const at = (where: string) => (problem: string) => ({ where, problem });
+
+describe.each(listedNodeDescriptions())("n8n's UX conventions: the node %s", (_name, node) => {
+	test('title-case labels, sentence-case descriptions and hints, "e.g." placeholders', () => {
 		const findings = [
 			...titleCaseProblems(node.displayName).map(at('node displayName')),
 			...[...sentenceCaseProblems(node.description), ...finalPeriodProblems(node.description)].map(
@@ -301,14 +331,52 @@ describe("n8n's UX conventions in what the editor shows", () => {
 		expect(findings).toEqual([]);
 	});
 
-	test("the node's subtitle (under it on the canvas) is in Title Case", () => {
+	test('its subtitle (under it on the canvas) is in Title Case', () => {
 		const findings = subtitleTexts(node.subtitle).flatMap((text) =>
 			titleCaseProblems(text).map(at(`subtitle "${text}"`)),
 		);
 		expect(findings).toEqual([]);
 	});
 
-	test('the credential: the same for its fields', () => {
+	test('a field whose options the portal lists is labelled "… Name or ID" and says how to give an ID', () => {
+		const findings: Array<{ where: string; problem: string }> = [];
+		const walk = (properties: INodeProperties[], where: string) => {
+			for (const property of properties) {
+				const here = `${where}.${property.name}`;
+				if (property.typeOptions?.loadOptionsMethod) {
+					const several = property.type === 'multiOptions';
+					const ending = several ? / Names or IDs$/ : / Name or ID$/;
+					if (!ending.test(property.displayName))
+						findings.push({
+							where: here,
+							problem: `"${property.displayName}" should end with "${several ? 'Names or IDs' : 'Name or ID'}"`,
+						});
+					if (!/^Choose from the list, or specify/.test(property.description ?? ''))
+						findings.push({
+							where: here,
+							problem: 'the description should start "Choose from the list, or specify …"',
+						});
+				}
+				if (property.type === 'collection')
+					walk((property.options ?? []) as INodeProperties[], here);
+				if (property.type === 'fixedCollection')
+					for (const group of (property.options ?? []) as INodePropertyCollection[])
+						walk(group.values, `${here}.${group.name}`);
+			}
+		};
+		walk(node.properties, 'node');
+		expect(findings).toEqual([]);
+	});
+});
+
+describe("n8n's UX conventions: the credential", () => {
+	const credential = new OnlyofficeApi();
+
+	test('package.json lists at least one node, and each is checked above', () => {
+		expect(listedNodeDescriptions().length).toBeGreaterThan(0);
+	});
+
+	test('the same for its fields', () => {
 		const findings = [
 			...titleCaseProblems(credential.displayName).map(at('credential displayName')),
 			...conventionProblems(credential.properties, 'credential', labelsOf(credential.properties)),

@@ -5,10 +5,13 @@
 //     peak heap/RSS growth, and how the time grows from 10k to 100k;
 //  2. real n8n 2.40.7: 5,000 opportunities deleted by this node, by an HTTP Request node (one request per item),
 //     and by the limit script (the same 500-ID PUTs with nothing else), each on a fresh portal, medians;
-//  3. a table on stdout and every figure in bench/results/bench-<timestamp>.json.
+//  3. real n8n: Return All over 20,000 matching deals, ONLYOFFICE Get Opportunities vs an HTTP Request node with
+//     n8n's pagination vs a bare script fetching the same pages (scripts/bench/getOpportunities.js);
+//  4. a table on stdout and every figure in bench/results/bench-<timestamp>.json.
 // Options: --rounds=9 (real n8n, this node and the limit; odd, so the median is one run) --http-rounds=3 --in-process-runs=3
 //          --skip-in-process --skip-n8n --dist=<folder> (benchmark another build of the package in n8n)
 //          --profile (in-process runs under --cpu-prof; where the measured time went is printed and saved)
+//          --get-only (just the search section) --skip-get --get-rounds=5
 //          --n8n-env=NAME=value (repeatable; extra environment for n8n, e.g. N8N_EXPRESSION_ENGINE=legacy)
 // Profiling the node inside n8n: node scripts/bench/profileN8n.js (see there).
 'use strict';
@@ -22,6 +25,7 @@ const path = require('node:path');
 const { summarise } = require('./bench/profileSummary');
 const { textTable } = require('./lib/textTable');
 const { benchRealN8n, median } = require('./bench/realN8n');
+const getOpportunities = require('./bench/getOpportunities');
 const { n8nInstallation } = require('../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -40,6 +44,8 @@ function parseArgs(argv) {
 		dist: undefined,
 		profile: false,
 		n8nEnv: {},
+		skipGet: false,
+		getRounds: 5,
 	};
 	for (const arg of argv) {
 		const [key, ...rest] = arg.replace(/^--/, '').split('=');
@@ -51,6 +57,9 @@ function parseArgs(argv) {
 		else if (key === 'skip-n8n') args.skipN8n = true;
 		else if (key === 'dist') args.dist = path.resolve(value);
 		else if (key === 'profile') args.profile = true;
+		else if (key === 'skip-get') args.skipGet = true;
+		else if (key === 'get-rounds') args.getRounds = Number(value);
+		else if (key === 'get-only') Object.assign(args, { skipInProcess: true, skipN8n: true });
 		else if (key === 'n8n-env' && value.includes('='))
 			args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
 		else throw new Error(`unknown option ${arg} (see the top of scripts/bench.js)`);
@@ -237,7 +246,11 @@ async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const started = Date.now();
 	const machine = machineInfo();
-	if (!args.skipN8n && !args.dist && !fs.existsSync(path.join(REPO_ROOT, 'dist'))) {
+	if (
+		(!args.skipN8n || !args.skipGet) &&
+		!args.dist &&
+		!fs.existsSync(path.join(REPO_ROOT, 'dist'))
+	) {
 		throw new Error('dist/ is missing: run `npm run bench` (it builds first) or `npm run build`');
 	}
 	log(
@@ -262,6 +275,18 @@ async function main() {
 		realN8n = await benchRealN8n({
 			rounds: args.rounds,
 			httpRounds: Math.min(args.httpRounds, args.rounds),
+			log,
+			distDir: args.dist,
+			n8nEnv: args.n8nEnv,
+		});
+	}
+	let get;
+	if (!args.skipGet) {
+		log(
+			`\n▶ Real n8n ${machine.n8n}: Return All over ${getOpportunities.DEALS.toLocaleString('en')} matching deals; ${args.getRounds} rounds`,
+		);
+		get = await getOpportunities.benchGetOpportunities({
+			rounds: args.getRounds,
 			log,
 			distDir: args.dist,
 			n8nEnv: args.n8nEnv,
@@ -349,7 +374,11 @@ async function main() {
 			`\nHTTP Request ÷ this node: ${fmt(realN8n.httpRequestRatio, 1)}×    this node ÷ limit: ${fmt(realN8n.limitRatio, 2)}×`,
 		);
 	}
-	const targets = targetRows(inProcess, realN8n);
+	if (get) getOpportunities.printGetOpportunities(get, { log, table, fmt });
+	const targets = [
+		...targetRows(inProcess, realN8n),
+		...(get ? getOpportunities.getTargetRows(get, fmt) : []),
+	];
 	log('\nTargets (a benchmark: a miss is reported, not failed):\n');
 	log(
 		table(targets, [
@@ -369,6 +398,8 @@ async function main() {
 		httpRequestRatio: realN8n?.httpRequestRatio ?? null,
 		limitRatio: realN8n?.limitRatio ?? null,
 		growth100kOver10k: inProcess?.growth100kOver10k.wall ?? null,
+		getLimitRatio: get?.limitRatio ?? null,
+		getHttpRequestRatio: get?.httpRequestRatio ?? null,
 		startedAt: new Date(started).toISOString(),
 		durationMs,
 		options: args,
@@ -376,6 +407,7 @@ async function main() {
 		targets,
 		inProcess: inProcess ?? null,
 		realN8n: realN8n ?? null,
+		getOpportunities: get ?? null,
 	};
 	fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	log(

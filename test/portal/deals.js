@@ -28,15 +28,23 @@ function canAccess(user, deal) {
 }
 
 /**
- * @typedef {object} DealQuery  the filter's parameters
- * @property {string} [keyword]  every word must appear in the title or description (case-insensitive)
+ * @typedef {object} DealQuery  the filter's parameters, as DealDao.GetDeals takes them
+ * @property {string} [keyword]  every space-separated word must start the title or description or follow a space in it
  * @property {number} [stageType]
  * @property {string} [responsibleId]
  * @property {number} [stageId]
  * @property {number} [contactId]
- * @property {string} [sortBy]  title, responsible, stage, bidValue, dateAndTime, id (case-insensitive)
+ * @property {boolean} [contactAlsoIsParticipant]
+ * @property {string[]} [tags]  the deal must carry all of them (trim + lower-case match)
+ * @property {number} [fromDate]  epoch ms; the range applies only when both ends are given
+ * @property {number} [toDate]
+ * @property {string} [sortBy]  title, responsible, stage, bidValue, dateAndTime, id (case-insensitive, or the
+ *   enum's number); absent: by stage; anything else: the DAO's unsorted order (stage, contact, title)
  * @property {boolean} [descending]
  */
+
+/** DateTime.MinValue as a sort key: an unset date sorts first ascending, last descending. */
+const UNSET = -8.64e15;
 
 class DealStore {
 	/**
@@ -127,65 +135,167 @@ class DealStore {
 	}
 
 	/**
-	 * The deals `user` can read that match `query`, sorted (ties by id).
+	 * The deals `user` can read that match `query`, in the order the database gives them (ties by id).
 	 * @param {Employee} user
 	 * @param {DealQuery} query
 	 */
 	query(user, query) {
-		const words = (query.keyword ?? '').toLowerCase().split(/\s+/).filter(Boolean);
 		const matches = [];
-		for (const deal of this.byId.values()) {
-			if (!canAccess(user, deal)) continue;
-			if (query.stageType !== undefined && this.stageOf(deal).stageType !== query.stageType)
-				continue;
-			if (query.stageId !== undefined && deal.stageId !== query.stageId) continue;
-			if (query.responsibleId !== undefined && deal.responsibleId !== query.responsibleId) continue;
-			if (
-				query.contactId !== undefined &&
-				deal.contactId !== query.contactId &&
-				!deal.memberIds.includes(query.contactId)
-			)
-				continue;
-			if (words.length > 0) {
-				const text = `${deal.title}\n${deal.description}`.toLowerCase();
-				if (!words.every((word) => text.includes(word))) continue;
-			}
-			matches.push(deal);
-		}
-		const key = this.sortKey(query.sortBy);
-		const direction = query.descending ? -1 : 1;
-		if (key) {
-			matches.sort((a, b) => {
-				const ka = key(a);
-				const kb = key(b);
-				return (ka < kb ? -direction : ka > kb ? direction : 0) || a.id - b.id;
-			});
-		} else if (query.descending) {
-			matches.reverse();
-		}
-		return matches;
+		for (const deal of this.byId.values())
+			if (canAccess(user, deal) && this.matches(deal, query)) matches.push(deal);
+		const compare = this.comparator(query.sortBy, query.descending ?? false);
+		return matches.sort((a, b) => compare(a, b) || a.id - b.id);
 	}
 
 	/**
-	 * A sort key for `sortBy`, or undefined for id order (which the Map already has).
-	 * @param {string | undefined} sortBy
-	 * @returns {((deal: Deal) => string | number) | undefined}
+	 * WhereConditional and the HAVING on close_date. A request with filters none of which survive (only one date
+	 * given) matches nothing; without any filter everything matches.
+	 * @param {Deal} deal
+	 * @param {DealQuery} q
 	 */
-	sortKey(sortBy) {
-		switch ((sortBy ?? '').toLowerCase()) {
-			case 'title':
-				return (d) => d.title.toLowerCase();
-			case 'responsible':
-				return (d) => this.displayNameOf(d.responsibleId).toLowerCase();
-			case 'stage':
-				return (d) => this.stageOf(d).order;
-			case 'bidvalue':
-				return (d) => d.bidValue;
-			case 'dateandtime': // the expected close date; unset sorts first, like DateTime.MinValue
-				return (d) => d.expectedCloseDate ?? -Infinity;
-			default:
-				return undefined;
+	matches(deal, q) {
+		const hasRange = q.fromDate !== undefined && q.toDate !== undefined;
+		const words = (q.keyword ?? '').trim().split(' ').filter(Boolean);
+		const conditions =
+			words.length > 0 ||
+			(q.tags !== undefined && q.tags.length > 0) ||
+			(q.contactId ?? 0) > 0 ||
+			q.stageId !== undefined ||
+			q.responsibleId !== undefined ||
+			q.stageType !== undefined;
+		const withParams =
+			conditions ||
+			q.contactAlsoIsParticipant !== undefined ||
+			q.fromDate !== undefined ||
+			q.toDate !== undefined;
+		if (withParams && !conditions && !hasRange) return false;
+		if (words.length > 0) {
+			const fields = [deal.title.toLowerCase(), deal.description.toLowerCase()];
+			const startsWord = (/** @type {string} */ word) =>
+				fields.some((text) => text.startsWith(word) || text.includes(` ${word}`));
+			if (!words.every((word) => startsWord(word.toLowerCase()))) return false;
 		}
+		if (q.tags !== undefined && q.tags.length > 0) {
+			const wanted = new Set(q.tags.map((t) => t.trim().toLowerCase()));
+			const carried = (deal.tags ?? []).filter((t) => wanted.has(t.trim().toLowerCase())).length;
+			if (carried !== q.tags.length) return false; // HAVING count = the number of tags asked for
+		}
+		if (q.contactId !== undefined && q.contactId > 0 && !this.contactMatches(deal, q)) return false;
+		if (q.stageId !== undefined && deal.stageId !== q.stageId) return false;
+		if (q.responsibleId !== undefined && deal.responsibleId !== q.responsibleId) return false;
+		if (q.stageType !== undefined && this.stageOf(deal).stageType !== q.stageType) return false;
+		if (hasRange) {
+			const close = this.closeDate(deal);
+			if (close === null || close < Number(q.fromDate) || close > Number(q.toDate)) return false;
+		}
+		return true;
+	}
+
+	/**
+	 * The primary contact; with contactAlsoIsParticipant, the deals the contact takes part in — and only when it
+	 * takes part in none, those it is the primary contact of.
+	 * @param {Deal} deal
+	 * @param {DealQuery} q
+	 */
+	contactMatches(deal, q) {
+		if (!q.contactAlsoIsParticipant) return deal.contactId === q.contactId;
+		const contactId = Number(q.contactId);
+		let participates = false;
+		for (const other of this.byId.values())
+			if (other.tenant === 'main' && other.memberIds.includes(contactId)) {
+				participates = true;
+				break;
+			}
+		return participates ? deal.memberIds.includes(contactId) : deal.contactId === contactId;
+	}
+
+	/**
+	 * close_date: the expected close date while the stage is Open, the actual one once closed.
+	 * @param {Deal} deal
+	 * @returns {number | null}
+	 */
+	closeDate(deal) {
+		return this.stageOf(deal).stageType === 0 ? deal.expectedCloseDate : deal.actualCloseDate;
+	}
+
+	/**
+	 * ORDER BY of GetCrudeDeals. Unset dates are MinValue, no contact is 0, GUIDs compare as text, titles
+	 * case-insensitively.
+	 * @param {string | undefined} sortBy
+	 * @param {boolean} descending
+	 * @returns {(a: Deal, b: Deal) => number}
+	 */
+	comparator(sortBy, descending) {
+		const dir = descending ? -1 : 1;
+		/** @type {(key: (d: Deal) => string | number, direction?: number) => (a: Deal, b: Deal) => number} */
+		const by =
+			(key, direction = 1) =>
+			(a, b) => {
+				const ka = key(a);
+				const kb = key(b);
+				return ka < kb ? -direction : ka > kb ? direction : 0;
+			};
+		const then =
+			(/** @type {((a: Deal, b: Deal) => number)[]} */ ...parts) =>
+			(/** @type {Deal} */ a, /** @type {Deal} */ b) => {
+				for (const part of parts) {
+					const result = part(a, b);
+					if (result) return result;
+				}
+				return 0;
+			};
+		const stageOrder = (/** @type {Deal} */ d) => this.stageOf(d).order;
+		const contact = by((d) => d.contactId ?? 0);
+		const title = by((d) => d.title.toLowerCase());
+		const byStageThenRest = (/** @type {number} */ direction) =>
+			then(
+				by(stageOrder, direction),
+				contact,
+				by((d) => d.actualCloseDate ?? UNSET, -1),
+				by((d) => d.expectedCloseDate ?? UNSET),
+				title,
+			);
+		switch (sortKind(sortBy)) {
+			case 'none':
+				return byStageThenRest(1);
+			case 'title':
+				return by((d) => d.title.toLowerCase(), dir);
+			case 'responsible':
+				return then(
+					by((d) => d.responsibleId, dir),
+					byStageThenRest(dir),
+				);
+			case 'stage':
+				return byStageThenRest(dir);
+			case 'bidvalue':
+				return by((d) => d.bidValue, dir);
+			case 'dateandtime':
+				return by((d) => this.closeDate(d) ?? UNSET, dir);
+			case 'id':
+				return by((d) => d.id, dir);
+			default: // not a DealSortedByType: the DAO's order without ORDER BY field
+				return then(by(stageOrder), contact, title);
+		}
+	}
+
+	/** Deals per stage id (every deal of the portal, private ones included), for the stage list. */
+	stageCounts() {
+		/** @type {Map<number, number>} */
+		const counts = new Map();
+		for (const deal of this.byId.values())
+			if (deal.tenant === 'main') counts.set(deal.stageId, (counts.get(deal.stageId) ?? 0) + 1);
+		return counts;
+	}
+
+	/** Deals per tag, by trimmed lower-case title. */
+	tagCounts() {
+		/** @type {Map<string, number>} */
+		const counts = new Map();
+		for (const deal of this.byId.values())
+			if (deal.tenant === 'main')
+				for (const tag of new Set((deal.tags ?? []).map((t) => t.trim().toLowerCase())))
+					counts.set(tag, (counts.get(tag) ?? 0) + 1);
+		return counts;
 	}
 
 	/** @param {Deal} deal */
@@ -196,4 +306,20 @@ class DealStore {
 	}
 }
 
-module.exports = { DealStore };
+const SORT_FIELDS = ['title', 'responsible', 'stage', 'bidvalue', 'dateandtime', 'id'];
+
+/**
+ * How GetDeals reads `sortBy`: absent or empty → 'none' (by stage, ascending, paged); a DealSortedByType name
+ * (any case) or its number → that field (paged); a number that is not one of them → 'unknown' (paged, the
+ * DAO's fallback order); anything else → 'unparsed' (not paged, the DAO's fallback order).
+ * @param {string | undefined} sortBy
+ */
+function sortKind(sortBy) {
+	if (sortBy === undefined || sortBy === '') return 'none';
+	const text = sortBy.trim().toLowerCase();
+	if (SORT_FIELDS.includes(text)) return text;
+	if (/^[-+]?\d+$/.test(text)) return SORT_FIELDS[Number(text)] ?? 'unknown';
+	return 'unparsed';
+}
+
+module.exports = { DealStore, canAccess, sortKind };

@@ -51,6 +51,7 @@ const { selfSignedCertificate } = require('./certificate');
 const { DealStore } = require('./deals');
 const { FaultQueue, LOGIN_PAGE } = require('./faults');
 const { handleApi } = require('./routes');
+const { closedDeals, searchScenario } = require('./scenarios');
 const { createCatalog, createDeal } = require('./seed');
 const { HRESULT, errorEnvelope, toJson } = require('./wire');
 const { createWrappers } = require('./wrappers');
@@ -69,7 +70,15 @@ const { createWrappers } = require('./wrappers');
  * @property {number} [seed]  default 1
  * @property {number} [maxPage]  default 1000
  * @property {string} [logFile]
- * @property {() => number} [now]  default Date.now
+ * @property {() => number} [now]  default Date.now; `portal.setNow` changes it later
+ * @property {number} [timeZoneOffsetMinutes]  the portal's fixed UTC offset (default 180, i.e. +03:00)
+ * @property {number} [extraUsers]  more active users (staff1…staffN) for `GET people` (default 0)
+ * @property {number} [extraTags]  opportunity tags linked to no deal (tag-00001…) for `GET …/tag` (default 0)
+ * @property {'search'} [scenario]  'search': more won/lost stages (9…12) and the hand-made deals of
+ *   scenarios.js after the random ones, named in `portal.fixtures`
+ * @property {import('./scenarios').ClosedDealsOptions} [closedDeals]  that many closed deals after those
+ * @property {boolean} [stageCloseQuirk]  `PUT …/stage/…` stores the close date shifted by the offset (default true)
+ * @property {number} [countCacheMs]  how long the filter's total count is cached (default 30000; 0: never)
  * @property {number} [latencyMs]  default 0
  * @property {number} [deletePauseMs]  default 0
  * @property {boolean} [logResponses]  default false
@@ -108,19 +117,61 @@ async function startPortal(options = {}) {
 		seed = 1,
 		maxPage = 1000,
 		logFile,
-		now = Date.now,
 		latencyMs = 0,
 		deletePauseMs = 0,
 		logResponses = false,
+		timeZoneOffsetMinutes = 180,
+		extraUsers = 0,
+		extraTags = 0,
+		scenario,
+		stageCloseQuirk = true,
+		countCacheMs = 30_000,
 	} = options;
-	const catalog = createCatalog(seed);
+	let clock = options.now ?? Date.now;
+	const now = () => clock();
+	const catalog = createCatalog(seed, {
+		offsetMinutes: timeZoneOffsetMinutes,
+		extraUsers,
+		extraTags,
+		extraStages: scenario === 'search',
+	});
 	const names = new Map(catalog.employees.map((e) => [e.id, e.displayName]));
-	const store = new DealStore(seedDeals(catalog, opportunities), {
+	/** @type {import('./scenarios').SearchFixtures | undefined} */
+	let fixtures;
+	/** @type {Deal[]} */
+	const extra = [];
+	if (scenario === 'search') {
+		const made = searchScenario(catalog, opportunities + 1);
+		fixtures = made.fixtures;
+		extra.push(...made.deals);
+	}
+	if (options.closedDeals)
+		extra.push(...closedDeals(catalog, opportunities + extra.length + 1, options.closedDeals));
+	for (const deal of extra) for (const tag of deal.tags ?? []) addTag(tag);
+	const store = new DealStore(seedDeals(catalog, opportunities, extra), {
 		stages: catalog.stages,
 		displayNameOf: (id) => names.get(id) ?? '',
 	});
 	const auth = new Authenticator(catalog.employees, now);
-	const state = { store, auth, wrappers: createWrappers(catalog), maxPage, deletePauseMs };
+	const state = {
+		store,
+		auth,
+		wrappers: createWrappers(catalog),
+		maxPage,
+		deletePauseMs,
+		catalog,
+		now,
+		offsetMinutes: timeZoneOffsetMinutes,
+		stageCloseQuirk,
+		countCacheMs,
+		countCache: new Map(),
+	};
+
+	/** Adds a tag title to the portal's tags unless one equal after trim + lower-case exists. @param {string} title */
+	function addTag(title) {
+		const key = title.trim().toLowerCase();
+		if (!catalog.tags.some((t) => t.trim().toLowerCase() === key)) catalog.tags.push(title);
+	}
 	const faults = new FaultQueue();
 	/** @type {RequestLogEntry[]} */
 	const requests = [];
@@ -299,6 +350,84 @@ async function startPortal(options = {}) {
 			store.add({ ...seeded, ...partial, id });
 			return id;
 		},
+		/**
+		 * Adds a deal as `POST crm/opportunity` would store it, without HTTP or checks, and returns its id:
+		 * defaults are stage 1, USD, the admin responsible and creator, created now, no contact, public, no
+		 * dates; any Deal field may be given (dates in epoch ms, null for unset). New tags join the portal's tags.
+		 * @param {Partial<Omit<Deal, 'id'>>} [fields]
+		 */
+		createOpportunity(fields = {}) {
+			const id = store.lastId + 1;
+			const stageId = fields.stageId ?? 1;
+			const stage = catalog.stages.find((s) => s.id === stageId);
+			if (!stage) throw new Error(`no stage ${stageId}`);
+			const { admin } = catalog.demoUsers;
+			for (const tag of fields.tags ?? []) addTag(tag);
+			store.add({
+				tenant: 'main',
+				title: `Opportunity ${id}`,
+				description: '',
+				contactId: null,
+				memberIds: fields.contactId ? [fields.contactId] : [],
+				responsibleId: fields.responsibleId ?? admin.id,
+				createById: fields.responsibleId ?? admin.id,
+				created: now(),
+				bidType: 0,
+				bidValue: 0,
+				bidCurrency: 'USD',
+				perPeriodValue: 0,
+				successProbability: stage.successProbability,
+				actualCloseDate: null,
+				expectedCloseDate: null,
+				isPrivate: false,
+				accessList: [],
+				customFields: [],
+				tags: [],
+				...fields,
+				stageId,
+				id,
+			});
+			return id;
+		},
+		/**
+		 * Moves a deal to a stage as the web UI does: the actual close date becomes the true now for a closed
+		 * stage (stored correctly, unlike `PUT …/stage/…`), unset for an open one. Returns a copy of the row.
+		 * @param {number} id
+		 * @param {number} stageId
+		 */
+		closeAsWebUi(id, stageId) {
+			const deal = store.get(id);
+			const stage = catalog.stages.find((s) => s.id === stageId);
+			if (!deal || !stage) throw new Error(`no deal ${id} or no stage ${stageId}`);
+			deal.stageId = stage.id;
+			deal.successProbability = stage.successProbability;
+			deal.actualCloseDate = stage.stageType === 0 ? null : now();
+			return structuredClone(deal);
+		},
+		/**
+		 * Sets the portal's clock (the true UTC now, epoch ms): a number freezes it, a function replaces it,
+		 * nothing goes back to Date.now. Used by PUT …/stage/…, POST, closeAsWebUi, the count cache and log-in.
+		 * @param {number | (() => number)} [value]
+		 */
+		setNow(value) {
+			clock = value === undefined ? Date.now : typeof value === 'number' ? () => value : value;
+		},
+		/** The portal's UTC offset in minutes. */
+		timeZoneOffsetMinutes,
+		/** Names of the `search` scenario's deals and its cut-off date (undefined without it). */
+		fixtures,
+		/** The stages, in pipeline order (copies). */
+		stages: () => structuredClone(catalog.stages),
+		/** The portal's opportunity tags, in creation order. */
+		tags: () => [...catalog.tags],
+		/** Every active user (demo users, staff, extra users): id, displayName, email, userName. */
+		employees: () =>
+			catalog.employees.map((e) => ({
+				id: e.id,
+				displayName: e.displayName,
+				email: e.email,
+				userName: e.userName,
+			})),
 		/** @param {string} token  from now on answered 401, as after a logout or password change */
 		revokeToken: (token) => auth.revoke(token),
 		/** @param {string} email  every token of this user now gets 401, as after "log out of all sessions" */
@@ -324,15 +453,19 @@ async function startPortal(options = {}) {
 /** @typedef {Awaited<ReturnType<typeof startPortal>>} Portal */
 
 /**
- * Deals 1…count of this portal, then two of another tenant on the same database.
+ * Deals 1…count of this portal, then the extra ones (scenario, closed deals), then two of another tenant on
+ * the same database.
  * @param {import('./seed').Catalog} catalog
  * @param {number} count
+ * @param {Deal[]} [extra]  ids count+1… in order
  * @returns {Generator<Deal>}
  */
-function* seedDeals(catalog, count) {
+function* seedDeals(catalog, count, extra = []) {
 	for (let id = 1; id <= count; id++) yield createDeal(catalog, id);
-	yield createDeal(catalog, count + 1, { tenant: 'other' });
-	yield createDeal(catalog, count + 2, { tenant: 'other' });
+	yield* extra;
+	const last = count + extra.length;
+	yield createDeal(catalog, last + 1, { tenant: 'other' });
+	yield createDeal(catalog, last + 2, { tenant: 'other' });
 }
 
 /** @param {Employee} e @returns {DemoUser} */

@@ -522,16 +522,16 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 		).json;
 
 	it('lists what the caller can read, with total', async () => {
-		const asAdmin = await filter('');
+		const asAdmin = await filter('?sortBy=id');
 		expect(asAdmin.total).toBe(60);
 		expect(idsOf(asAdmin.response)).toEqual(range(1, 60));
-		const asUser = await filter('', portal.users.user.token);
+		const asUser = await filter('?sortBy=id', portal.users.user.token);
 		expect(asUser.total).toBe(54);
 		expect(idsOf(asUser.response)).not.toContain(PRIVATE);
 	});
 
-	it('pages with count and startIndex, carrying startIndex, nextIndex and total', async () => {
-		const page = await filter('?count=25&startIndex=25');
+	it('pages with count and startIndex, carrying startIndex, nextIndex (one too far) and total', async () => {
+		const page = await filter('?count=25&startIndex=25&sortBy=id');
 		expect(Object.keys(page)).toEqual([
 			'count',
 			'startIndex',
@@ -542,30 +542,32 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 			'response',
 		]);
 		expect(page).toEqual(
-			expect.objectContaining({ count: 25, startIndex: 25, nextIndex: 50, total: 60 }),
+			expect.objectContaining({ count: 25, startIndex: 25, nextIndex: 51, total: 60 }),
 		);
 		expect(idsOf(page.response)).toEqual(range(26, 50));
-		const last = await filter('?count=25&startIndex=50');
+		const last = await filter('?count=25&startIndex=50&sortBy=id');
 		expect(last).not.toHaveProperty('nextIndex');
 		expect(idsOf(last.response)).toEqual(range(51, 60));
 	});
 
+	// The first ORDER BY column of each sort (the server breaks ties by further columns, see search.test.ts).
+	const closeDate = (r: Json) =>
+		new Date((r.stage.stageType ?? 0) === 0 ? r.expectedCloseDate : r.actualCloseDate).getTime();
 	it.each([
 		['title', (r: Json) => r.title.toLowerCase()],
-		['Responsible', (r: Json) => r.responsible.displayName.toLowerCase()],
+		['Responsible', (r: Json) => r.responsible.id],
 		['stage', (r: Json) => r.stage.id],
 		['BIDVALUE', (r: Json) => Number(r.bidValue ?? 0)],
-		['dateAndTime', (r: Json) => new Date(r.expectedCloseDate).getTime()],
+		['dateAndTime', closeDate],
 		['id', (r: Json) => r.id],
 	])('sorts by %s, ascending or descending', async (sortBy, key) => {
-		const sorted = (list: Json[], direction: number) =>
-			[...list].sort(
-				(a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0) || a.id - b.id,
-			);
+		const compare = (a: Json, b: Json) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+		const inOrder = (list: Json[], direction: number) =>
+			list.every((r, i) => i === 0 || direction * compare(list[i - 1], r) <= 0);
 		const ascending = (await filter(`?sortBy=${sortBy}`)).response;
-		expect(idsOf(ascending)).toEqual(idsOf(sorted(ascending, 1)));
+		expect(inOrder(ascending, 1)).toBe(true);
 		const descending = (await filter(`?sortBy=${sortBy}&sortOrder=descending`)).response;
-		expect(idsOf(descending)).toEqual(idsOf(sorted(descending, -1)));
+		expect(inOrder(descending, -1)).toBe(true);
 		expect(idsOf(descending)).not.toEqual(idsOf(ascending));
 	});
 
@@ -588,7 +590,7 @@ describe('GET /api/2.0/crm/opportunity/filter', () => {
 	});
 
 	it('shows accessList only on private deals', async () => {
-		const list = (await filter('?count=20')).response as Json[];
+		const list = (await filter('?count=20&sortBy=id')).response as Json[];
 		expect(list.find((r) => r.id === PRIVATE)).toHaveProperty('accessList');
 		expect(list.find((r) => r.id === 1)).not.toHaveProperty('accessList');
 	});
@@ -819,7 +821,7 @@ describe('authentication', () => {
 	it('answers unknown routes with a 404 error envelope, after authentication', async () => {
 		for (const [method, route] of [
 			['GET', '/api/2.0/crm/nothing'],
-			['POST', '/api/2.0/crm/opportunity'],
+			['POST', '/api/2.0/crm/opportunity/filter'],
 			['GET', '/'],
 			['PATCH', '/api/2.0/crm/opportunity/1'],
 		]) {
@@ -1040,11 +1042,14 @@ describe('wire format', () => {
 		try {
 			const [same, otherSeed, smaller] = await Promise.all(
 				others.map((p) =>
-					call(p, 'GET', '/api/2.0/crm/opportunity/filter?count=20', { authorization: p.token }),
+					call(p, 'GET', '/api/2.0/crm/opportunity/filter?count=20&sortBy=id', {
+						authorization: p.token,
+					}),
 				),
 			);
-			const firstTwenty = (await call(portal, 'GET', '/api/2.0/crm/opportunity/filter?count=20'))
-				.json.response;
+			const firstTwenty = (
+				await call(portal, 'GET', '/api/2.0/crm/opportunity/filter?count=20&sortBy=id')
+			).json.response;
 			expect(same.json.response).toEqual(firstTwenty);
 			expect(smaller.json.response).toEqual(firstTwenty);
 			expect(otherSeed.json.response).not.toEqual(firstTwenty);

@@ -7,6 +7,7 @@
  */
 
 const { HRESULT, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
+const { sortKind, canAccess } = require('./deals');
 
 /** @typedef {import('./seed').Employee} Employee */
 /** @typedef {import('./seed').Deal} Deal */
@@ -37,12 +38,20 @@ const { HRESULT, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
  * @property {Authenticator} auth
  * @property {Wrappers} wrappers
  * @property {number} maxPage  the framework's cap on list responses
+ * @property {import('./seed').Catalog} [catalog]  users, stages and tags, for the look-ups and changes
+ * @property {() => number} [now]  the portal's clock (true UTC now)
+ * @property {number} [offsetMinutes]  the portal's UTC offset (default +180)
+ * @property {boolean} [stageCloseQuirk]  PUT …/stage/… stores now shifted by the offset (default true)
+ * @property {number} [countCacheMs]  how long GetDealsCount answers from its cache (default 30 s, 0: never)
+ * @property {Map<string, { value: number, expires: number, generation: string }>} [countCache]
  * @property {number} [deletePauseMs]  > 0: the bulk delete loads, then leaves the deletion to `commit`
  *
  * @typedef {object} Call  what a route handler gets
  * @property {Employee} user
  * @property {string[]} match  the route's captured path parts
  * @property {(name: string) => string | undefined} query  a query parameter, name case-insensitive
+ * @property {(name: string) => string[]} [queryAll]  every value of a query parameter (also `name[]`)
+ * @property {number} [offsetMinutes]  the portal's UTC offset, for dates without one
  * @property {() => Record<string, unknown>} params  the body's parameters (JSON or form)
  */
 
@@ -70,6 +79,9 @@ const accessDenied = () => new ApiError(403, 'Access denied.', HRESULT.security)
 const JSON_TYPE = 'application/json; charset=utf-8';
 const INT32_MAX = 2147483647;
 const API = '/api/2.0/';
+const PORTAL_OFFSET = 180;
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+const GUID_PATTERN = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** @typedef {(call: Call, state: ApiState) => Answer} Handler */
 
@@ -85,7 +97,13 @@ const ROUTES = [
 		/^\/api\/2\.0\/crm\/settings\/currency$/,
 		(call, state) => list(call, state, state.wrappers.currencies(), (c) => c),
 	],
+	['GET', /^\/api\/2\.0\/people$/, listPeople],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity$/, deleteBatch],
+	['POST', /^\/api\/2\.0\/crm\/opportunity$/, createDeal],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/stage$/, listStages],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/tag$/, listTags],
+	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/stage\/(\d+)$/, updateToStage],
+	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)$/, updateDeal],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/filter$/, filter],
 	['DELETE', /^\/api\/2\.0\/crm\/opportunity\/filter$/, deleteByFilter],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/([^/]+)$/, getOne],
@@ -138,7 +156,14 @@ function route(state, request, path, user, params) {
 		const match = method === request.method ? pattern.exec(path) : null;
 		if (match)
 			return handler(
-				{ user, match: match.slice(1), query: queryReader(request.url), params },
+				{
+					user,
+					match: match.slice(1),
+					query: queryReader(request.url),
+					queryAll: queryValues(request.url),
+					offsetMinutes: state.offsetMinutes,
+					params,
+				},
 				state,
 			);
 	}
@@ -153,7 +178,10 @@ function login(state, params) {
 	const result = state.auth.login(first(params.userName), first(params.password));
 	switch (result.kind) {
 		case 'token':
-			return single(201, { token: result.token, expires: apiDate(result.expires) });
+			return single(201, {
+				token: result.token,
+				expires: apiDate(result.expires, state.offsetMinutes),
+			});
 		case 'twoFactor': // the token needs a code from the authenticator app, which a workflow cannot give
 			return single(201, { token: null, tfa: true, tfaKey: result.tfaKey });
 		case 'blocked':
@@ -193,18 +221,65 @@ function deleteOne(call, state) {
 	return single(200, state.wrappers.opportunity(deal, 'deleted'));
 }
 
-/** GetDeals: the method pages itself, so the envelope always has `total`. @type {Handler} */
+/**
+ * GetDeals. With a known sortBy (or none) it pages in SQL: it asks for count + 1 deals from startIndex (the
+ * framework's look-ahead), `total` is startIndex + returned on a short page, else the count query (cached);
+ * the framework then cuts the page to `count` and sets nextIndex = startIndex + count + 1. With any other
+ * sortBy it loads every match and the framework skips and cuts in memory.
+ * @type {Handler}
+ */
 function filter(call, state) {
-	const matches = state.store.query(call.user, dealQuery(call));
-	const startIndex = nonNegativeInt(call.query('startIndex')) ?? 0;
-	const count = Math.min(positiveInt(call.query('count')) ?? state.maxPage, state.maxPage);
-	const page = matches.slice(startIndex, startIndex + count);
-	const nextIndex = startIndex + page.length < matches.length ? startIndex + page.length : 0;
+	const query = dealQuery(call);
+	const { specified, startIndex } = paging(call, state);
+	const fetch = specified + 1;
+	const matches = state.store.query(call.user, query);
+	const paged = sortKind(query.sortBy) !== 'unparsed';
+	const result = paged ? matches.slice(startIndex, startIndex + fetch) : matches;
+	const total =
+		result.length < fetch
+			? startIndex + result.length
+			: countDeals(call, state, query, matches.length);
+	const afterSkip = paged ? result : result.slice(startIndex);
+	const page = specified > 0 ? afterSkip.slice(0, specified) : afterSkip;
+	const contextStart = paged ? 0 : startIndex;
+	const nextIndex =
+		page.length === specified && result.length - contextStart > specified
+			? startIndex + specified + 1
+			: 0;
 	const response = page.map((deal) => state.wrappers.opportunity(deal, 'list'));
-	return json(
-		200,
-		envelope({ statusCode: 200, response, startIndex, nextIndex, total: matches.length }),
-	);
+	return json(200, envelope({ statusCode: 200, response, startIndex, nextIndex, total }));
+}
+
+/**
+ * GetDealsCount: the visible matches, remembered for countCacheMs under the server's cache key (user and
+ * filters, not paging or sorting). Creating or deleting deals empties the cache; editing them does not.
+ * @param {Call} call
+ * @param {ApiState} state
+ * @param {DealQuery} q
+ * @param {number} fresh
+ */
+function countDeals(call, state, q, fresh) {
+	const ttl = state.countCacheMs ?? 30_000;
+	const cache = state.countCache;
+	if (!(ttl > 0) || !cache || !state.now) return fresh;
+	const key = [
+		call.user.id,
+		q.keyword ?? '',
+		q.responsibleId ?? '',
+		q.stageId ?? 0,
+		q.contactId ?? 0,
+		(q.tags ?? []).join(''),
+		q.stageType ?? '',
+		q.contactAlsoIsParticipant ?? '',
+		q.fromDate ?? '',
+		q.toDate ?? '',
+	].join('|');
+	const generation = `${state.store.lastId}:${state.store.deleted.length}`;
+	const now = state.now();
+	const hit = cache.get(key);
+	if (hit && hit.expires > now && hit.generation === generation) return hit.value;
+	if (fresh > 0) cache.set(key, { value: fresh, expires: now + ttl, generation });
+	return fresh;
 }
 
 /** DeleteBatchDeals by filter: with no filter it deletes every deal the caller can see. @type {Handler} */
@@ -215,16 +290,31 @@ function deleteByFilter(call, state) {
 	return list(call, state, matches, (deal) => state.wrappers.opportunity(deal, 'deleted'));
 }
 
-/** @param {Call} call @returns {DealQuery} */
+/**
+ * The filter's parameters as the server binds them (unparseable values count as not sent).
+ * @param {Call} call
+ * @returns {DealQuery}
+ */
 function dealQuery(call) {
+	const value = requestValue(call);
+	const participant = call.query('contactAlsoIsParticipant')?.trim().toLowerCase();
+	const stageId = integer(call.query('opportunityStagesid'));
+	const responsible = guidText(call.query('responsibleid'));
+	const offset = call.offsetMinutes ?? PORTAL_OFFSET;
+	const tags = call.queryAll ? [...call.queryAll('tags'), ...call.queryAll('tags[]')] : [];
 	return {
-		keyword: call.query('filterValue'),
-		stageType: nonNegativeInt(call.query('stageType')),
-		stageId: positiveInt(call.query('opportunityStagesid')),
-		responsibleId: call.query('responsibleid')?.toLowerCase(),
-		contactId: positiveInt(call.query('contactid')),
-		sortBy: call.query('sortBy'),
-		descending: call.query('sortOrder')?.toLowerCase() === 'descending',
+		keyword: value('filterValue'),
+		stageType: stageTypeOf(call.query('stageType')),
+		stageId: stageId !== undefined && stageId > 0 && stageId < INT32_MAX ? stageId : undefined,
+		responsibleId: responsible === EMPTY_GUID ? undefined : responsible,
+		contactId: integer(call.query('contactid')),
+		contactAlsoIsParticipant:
+			participant === 'true' ? true : participant === 'false' ? false : undefined,
+		tags: tags.length > 0 ? tags : undefined,
+		fromDate: filterDate(call.query('fromDate'), offset),
+		toDate: filterDate(call.query('toDate'), offset),
+		sortBy: value('sortBy'),
+		descending: value('sortOrder') === 'descending',
 	};
 }
 
@@ -377,4 +467,438 @@ function positiveInt(text) {
 	return value ? value : undefined;
 }
 
-module.exports = { handleApi };
+/**
+ * ApiContext's paging: `count` capped at maxPage (absent or unreadable: maxPage; 0 stays 0, which the
+ * framework reads as "no cut"), `startIndex` at least 0.
+ * @param {Call} call
+ * @param {ApiState} state
+ */
+function paging(call, state) {
+	const value = requestValue(call);
+	const count = nonNegativeInt(value('count'));
+	const start = value('startIndex');
+	const startIndex =
+		start !== undefined && /^\s*-?\d+\s*$/.test(start) ? Math.max(0, Number(start)) : 0;
+	return {
+		specified: count === undefined ? state.maxPage : Math.min(count, state.maxPage),
+		startIndex,
+	};
+}
+
+/**
+ * ApiContext.GetRequestValue: `name[]` or `name`; a single value is split at commas and the first part kept.
+ * @param {Call} call
+ */
+function requestValue(call) {
+	return (/** @type {string} */ name) => {
+		const values = call.queryAll
+			? [...call.queryAll(`${name}[]`), ...call.queryAll(name)]
+			: [call.query(name)].filter((v) => v !== undefined);
+		if (values.length === 0) return undefined;
+		return values.length === 1 && values[0] !== '' ? values[0].split(',')[0] : values[0];
+	};
+}
+
+/**
+ * A list the method returns whole, paged by the framework: skip startIndex, cut at count; `total` when the
+ * list is longer than count; nextIndex = startIndex + count + 1 when more remain.
+ * @template T
+ * @param {Call} call
+ * @param {ApiState} state
+ * @param {T[]} items
+ * @param {(item: T) => unknown} wrap
+ */
+function pagedList(call, state, items, wrap) {
+	const { specified, startIndex } = paging(call, state);
+	const total = specified < items.length ? items.length : 0;
+	const skipped = startIndex > 0 ? items.slice(startIndex) : items;
+	const page = specified > 0 ? skipped.slice(0, specified) : skipped;
+	const nextIndex =
+		page.length === specified && items.length - startIndex > specified
+			? startIndex + specified + 1
+			: 0;
+	return json(
+		200,
+		envelope({ statusCode: 200, response: page.map(wrap), startIndex, nextIndex, total }),
+	);
+}
+
+/** GET people: the active users (EmployeeWraperFull), in the order the user cache holds them. @type {Handler} */
+function listPeople(call, state) {
+	const employees = state.catalog?.employees ?? [call.user];
+	return pagedList(call, state, employees, (e) => state.wrappers.profile(e));
+}
+
+/** GetDealMilestones: the stages in their order, with the number of deals in each. @type {Handler} */
+function listStages(call, state) {
+	const counts = state.store.stageCounts();
+	const stages = state.catalog?.stages ?? [];
+	return pagedList(call, state, stages, (s) =>
+		state.wrappers.stageWithCount(s, counts.get(s.id) ?? 0),
+	);
+}
+
+/** GetAllTags('opportunity'): titles ordered case-insensitively, with the number of deals carrying each. @type {Handler} */
+function listTags(call, state) {
+	const counts = state.store.tagCounts();
+	const titles = [...(state.catalog?.tags ?? [])].sort((a, b) => {
+		const ka = a.trim().toLowerCase();
+		const kb = b.trim().toLowerCase();
+		return ka < kb ? -1 : ka > kb ? 1 : 0;
+	});
+	return pagedList(call, state, titles, (title) =>
+		state.wrappers.tag(title, counts.get(title.trim().toLowerCase()) ?? 0),
+	);
+}
+
+/**
+ * CreateDeal: 201 with the new deal. The primary contact joins the participants; the deal is private only
+ * with isPrivate and a non-empty access list (the creator is added to it); the actual close date is stored
+ * as sent.
+ * @type {Handler}
+ */
+function createDeal(call, state) {
+	const body = bodyReader(call.params(), state.offsetMinutes);
+	const now = clock(state);
+	const fields = dealFields(body);
+	demandCreateOrUpdate(state, call.user, fields);
+	const id = state.store.lastId + 1;
+	const members = [...body.ints('members'), ...(fields.contactId ? [fields.contactId] : [])];
+	/** @type {Deal} */
+	const deal = {
+		id,
+		tenant: 'main',
+		...fields,
+		createById: call.user.id,
+		created: now,
+		memberIds: existingContacts(state, members),
+		...access(call.user, body),
+		customFields: customFieldValues(state, body, []),
+		tags: [],
+	};
+	state.store.add(deal);
+	return single(201, state.wrappers.opportunity(deal, 'single'));
+}
+
+/**
+ * UpdateDeal: replaces every field from the request (absent ones become empty, 0 or unset), then changes the
+ * participants only when some are sent, the access only for a CRM admin or the creator, and sets the custom
+ * fields sent with a value. 404 for a deal not in the portal, 403 when the caller cannot edit it.
+ * @type {Handler}
+ */
+function updateDeal(call, state) {
+	const deal = state.store.get(Number(call.match[0]));
+	if (!deal || deal.tenant !== 'main') throw notFound();
+	const body = bodyReader(call.params(), state.offsetMinutes);
+	const fields = dealFields(body);
+	demandCreateOrUpdate(state, call.user, fields);
+	if (!canAccess(call.user, deal)) throw accessDenied();
+	Object.assign(deal, fields);
+	const members = body.ints('members');
+	if (members.length > 0) deal.memberIds = existingContacts(state, members);
+	if (call.user.crm === 'admin' || deal.createById === call.user.id)
+		Object.assign(deal, access(call.user, body));
+	deal.customFields = customFieldValues(state, body, deal.customFields);
+	return single(200, state.wrappers.opportunity(deal, 'single'));
+}
+
+/**
+ * UpdateToDealMilestone. Its parameter is named `stageid` while the route's placeholder is `{id}`, so the
+ * stage comes from the body or the query (`stageid`), never from the path. 400 when an id is ≤ 0, 404 when
+ * the deal is missing or not editable or the stage missing. A closed stage sets the actual close date to
+ * DateTime.UtcNow, which the DAO converts again as if local: stored shifted by the offset (stageCloseQuirk);
+ * the answer, built from the deal in memory, shows the true time. An open stage clears it.
+ * @type {Handler}
+ */
+function updateToStage(call, state) {
+	const dealId = Number(call.match[0]);
+	const body = bodyReader({ ...queryParams(call), ...call.params() }, state.offsetMinutes);
+	const stageId = body.int('stageid');
+	if (dealId <= 0 || stageId <= 0) throw argumentError();
+	const deal = state.store.readable(call.user, dealId);
+	if (!deal) throw notFound();
+	const stage = state.catalog?.stages.find((s) => s.id === stageId);
+	if (!stage) throw notFound();
+	const now = clock(state);
+	const offsetMs = (state.offsetMinutes ?? PORTAL_OFFSET) * 60_000;
+	const closed = stage.stageType !== 0;
+	deal.stageId = stage.id;
+	deal.successProbability = stage.successProbability;
+	deal.actualCloseDate = closed ? (state.stageCloseQuirk === false ? now : now - offsetMs) : null;
+	const shown = { ...deal, actualCloseDate: closed ? now : null };
+	return single(200, state.wrappers.opportunity(shown, 'single'));
+}
+
+/** @param {ApiState} state */
+function clock(state) {
+	return state.now ? state.now() : Date.now();
+}
+
+/**
+ * The fields CreateDeal and UpdateDeal assign from the request.
+ * @param {ReturnType<typeof bodyReader>} body
+ */
+function dealFields(body) {
+	const probability = body.int('successProbability');
+	const currency = body.string('bidCurrencyAbbr');
+	const contactId = body.int('contactid');
+	return {
+		title: body.string('title') ?? '',
+		description: body.string('description') ?? '',
+		responsibleId: body.guid('responsibleid'),
+		bidType: /** @type {Deal['bidType']} */ (body.bidType('bidType')),
+		bidValue: body.number('bidValue'),
+		perPeriodValue: body.int('perPeriodValue'),
+		stageId: body.int('stageid'),
+		successProbability: Math.min(100, Math.max(0, probability)),
+		contactId: contactId === 0 ? null : contactId,
+		actualCloseDate: body.date('actualCloseDate'),
+		expectedCloseDate: body.date('expectedCloseDate'),
+		bidCurrency: currency ? currency.toUpperCase() : '',
+	};
+}
+
+/**
+ * CRMSecurity.DemandCreateOrUpdate(deal): title, responsible, stage and a known currency are required
+ * (400), the contact must exist (400). The stand-in also refuses a responsible user it does not know.
+ * @param {ApiState} state
+ * @param {Employee} user
+ * @param {ReturnType<typeof dealFields>} fields
+ */
+function demandCreateOrUpdate(state, user, fields) {
+	if (
+		!fields.title ||
+		fields.responsibleId === EMPTY_GUID ||
+		fields.stageId <= 0 ||
+		!fields.bidCurrency
+	)
+		throw argumentError();
+	const catalog = state.catalog;
+	if (!catalog) throw argumentError();
+	if (!catalog.stages.some((s) => s.id === fields.stageId))
+		throw new ApiError(400, 'The stage is not found', HRESULT.argument);
+	if (fields.contactId !== null && !catalog.contacts.some((c) => c.id === fields.contactId))
+		throw argumentError();
+	if (!catalog.currencies.some((c) => c.abbreviation === fields.bidCurrency)) throw argumentError();
+	if (!catalog.employees.some((e) => e.id === fields.responsibleId)) throw argumentError();
+	void user;
+}
+
+/**
+ * SetAccessToDeal: private only with isPrivate and a non-empty access list, to which the caller is added.
+ * @param {Employee} user
+ * @param {ReturnType<typeof bodyReader>} body
+ */
+function access(user, body) {
+	const list = [...new Set(body.guids('accessList'))];
+	if (!body.bool('isPrivate') || list.length === 0) return { isPrivate: false, accessList: [] };
+	if (!list.includes(user.id)) list.push(user.id);
+	return { isPrivate: true, accessList: list };
+}
+
+/**
+ * @param {ApiState} state
+ * @param {number[]} ids
+ */
+function existingContacts(state, ids) {
+	const known = new Set((state.catalog?.contacts ?? []).map((c) => c.id));
+	return [...new Set(ids)].filter((id) => known.has(id));
+}
+
+/**
+ * customFieldList: [{ key, value }]; fields of opportunities with a non-empty value are set, others ignored.
+ * @param {ApiState} state
+ * @param {ReturnType<typeof bodyReader>} body
+ * @param {Deal['customFields']} current
+ */
+function customFieldValues(state, body, current) {
+	const known = new Set((state.catalog?.fields ?? []).map((f) => f.id));
+	const values = current.map((v) => ({ ...v }));
+	for (const { key, value } of body.keyValues('customFieldList')) {
+		if (!value || !known.has(key)) continue;
+		const existing = values.find((v) => v.fieldId === key);
+		if (existing) existing.value = value;
+		else values.push({ fieldId: key, value });
+	}
+	return values;
+}
+
+/**
+ * Reads a request's parameters as the server's binder would: names case-insensitive, JSON values or form
+ * strings; a value that cannot be converted fails the request (400 Invalid arguments); an absent one is
+ * the type's default.
+ * @param {Record<string, unknown>} params
+ * @param {number} [offsetMinutes]  for dates without an offset
+ */
+function bodyReader(params, offsetMinutes = PORTAL_OFFSET) {
+	/** @type {Map<string, unknown>} */
+	const byName = new Map();
+	for (const [key, value] of Object.entries(params))
+		if (!byName.has(key.toLowerCase())) byName.set(key.toLowerCase(), value);
+	const raw = (/** @type {string} */ name) => byName.get(name.toLowerCase());
+	const one = (/** @type {string} */ name) => first(raw(name));
+	const many = (/** @type {string} */ name) => {
+		const value = raw(name);
+		if (value === undefined || value === null) return [];
+		return Array.isArray(value) ? value : [value];
+	};
+	/** @param {unknown} value */
+	const toInt = (value) => {
+		if (value === undefined || value === null || value === '') return 0;
+		const number =
+			typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : value;
+		if (typeof number !== 'number' || !Number.isInteger(number) || Math.abs(number) > INT32_MAX)
+			throw invalidArguments();
+		return number;
+	};
+	/** @param {unknown} value */
+	const toGuid = (value) => {
+		if (value === undefined || value === null || value === '') return EMPTY_GUID;
+		const match = typeof value === 'string' ? GUID_PATTERN.exec(value.trim()) : null;
+		if (!match) throw invalidArguments();
+		return match[1].toLowerCase();
+	};
+	return {
+		string: (/** @type {string} */ name) => {
+			const value = one(name);
+			if (value === undefined || value === null) return undefined;
+			if (typeof value === 'object') throw invalidArguments();
+			return String(value);
+		},
+		int: (/** @type {string} */ name) => toInt(one(name)),
+		ints: (/** @type {string} */ name) => many(name).map(toInt),
+		number: (/** @type {string} */ name) => {
+			const value = one(name);
+			if (value === undefined || value === null || value === '') return 0;
+			const number =
+				typeof value === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+			if (typeof number !== 'number' || !Number.isFinite(number)) throw invalidArguments();
+			return number;
+		},
+		bool: (/** @type {string} */ name) => {
+			const value = one(name);
+			if (value === undefined || value === null || value === '') return false;
+			if (typeof value === 'boolean') return value;
+			if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+				return value.trim().toLowerCase() === 'true';
+			throw invalidArguments();
+		},
+		guid: (/** @type {string} */ name) => toGuid(one(name)),
+		guids: (/** @type {string} */ name) => many(name).map(toGuid),
+		bidType: (/** @type {string} */ name) => {
+			const value = one(name);
+			const names = ['fixedbid', 'perhour', 'perday', 'perweek', 'permonth', 'peryear'];
+			if (typeof value === 'string' && names.includes(value.trim().toLowerCase()))
+				return names.indexOf(value.trim().toLowerCase());
+			const number = toInt(value);
+			if (number < 0 || number > 5) throw invalidArguments();
+			return number;
+		},
+		date: (/** @type {string} */ name) => {
+			const value = one(name);
+			if (value === undefined || value === null || value === '') return null;
+			if (typeof value !== 'string') throw invalidArguments();
+			const parsed = parseApiDate(value, offsetMinutes);
+			if (parsed === undefined) throw invalidArguments();
+			return parsed;
+		},
+		keyValues: (/** @type {string} */ name) =>
+			many(name).map((item) => {
+				if (item === null || typeof item !== 'object') throw invalidArguments();
+				const entry = /** @type {Record<string, unknown>} */ (item);
+				const key = toInt(entry.key ?? entry.Key);
+				const value = entry.value ?? entry.Value;
+				return { key, value: value === undefined || value === null ? '' : String(value) };
+			}),
+	};
+}
+
+/**
+ * The query string's parameters, for a method that binds from it too.
+ * @param {Call} call
+ * @returns {Record<string, unknown>}
+ */
+function queryParams(call) {
+	const value = call.query('stageid');
+	return value === undefined ? {} : { stageid: value };
+}
+
+/** @param {URL} url */
+function queryValues(url) {
+	return (/** @type {string} */ name) => {
+		const wanted = name.toLowerCase();
+		const values = [];
+		for (const [key, value] of url.searchParams)
+			if (key.toLowerCase() === wanted) values.push(value);
+		return values;
+	};
+}
+
+/** @param {string | undefined} text  an Int32, or undefined */
+function integer(text) {
+	if (text === undefined || !/^\s*[-+]?\d+\s*$/.test(text)) return undefined;
+	const value = Number(text);
+	return Math.abs(value) <= INT32_MAX ? value : undefined;
+}
+
+/** @param {string | undefined} text  a GUID, lower-cased, or undefined */
+function guidText(text) {
+	const match = text === undefined ? null : GUID_PATTERN.exec(text.trim());
+	return match ? match[1].toLowerCase() : undefined;
+}
+
+/**
+ * DealMilestoneStatus? from the query: a name (any case) or a number; a number other than 0–2 filters on a
+ * status no stage has.
+ * @param {string | undefined} text
+ */
+function stageTypeOf(text) {
+	if (text === undefined) return undefined;
+	const names = ['open', 'closedandwon', 'closedandlost'];
+	const name = names.indexOf(text.trim().toLowerCase());
+	return name >= 0 ? name : integer(text);
+}
+
+/**
+ * fromDate / toDate: undefined when absent, unreadable or year 1 (DateTime.MinValue, the server's "not sent").
+ * @param {string | undefined} text
+ * @param {number} offsetMinutes
+ */
+function filterDate(text, offsetMinutes) {
+	if (text === undefined || text.trim().startsWith('0001-01-01')) return undefined;
+	return parseApiDate(text.trim(), offsetMinutes);
+}
+
+const API_DATE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})[:-](\d{2})[:-](\d{2})(?:\.(\d{1,7}))?(Z|[+-]\d{2}:\d{2})?)?$/i;
+
+/**
+ * ApiDateTime.Parse: `yyyy-MM-dd` or ISO 8601 (seconds required, up to 7 fractional digits); with an offset
+ * or Z that instant, without one a time in the portal's zone.
+ * @param {string} text
+ * @param {number} offsetMinutes
+ * @returns {number | undefined}  epoch ms
+ */
+function parseApiDate(text, offsetMinutes) {
+	const m = API_DATE.exec(text);
+	if (!m) return undefined;
+	const [, y, mo, d, h = '0', mi = '0', sec = '0', fraction = '', zone] = m;
+	const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+	const check = new Date(local);
+	if (
+		check.getUTCFullYear() !== Number(y) ||
+		check.getUTCMonth() !== Number(mo) - 1 ||
+		check.getUTCDate() !== Number(d) ||
+		check.getUTCHours() !== Number(h) ||
+		check.getUTCMinutes() !== Number(mi) ||
+		check.getUTCSeconds() !== Number(sec)
+	)
+		return undefined;
+	const ms = local + Math.floor(Number(`0.${fraction || '0'}`) * 1000);
+	if (zone === undefined) return ms - offsetMinutes * 60_000;
+	if (zone.toUpperCase() === 'Z') return ms;
+	const sign = zone[0] === '-' ? -1 : 1;
+	return ms - sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+}
+
+module.exports = { handleApi, parseApiDate };

@@ -78,9 +78,18 @@ const { PORTAL_OFFSET_MINUTES } = require('./wire');
  * @property {boolean} isPrivate
  * @property {string[]} accessList  user ids allowed to see a private deal
  * @property {{ fieldId: number, value: string }[]} customFields
+ * @property {string[]} [tags]  tag titles as stored (absent: none)
+ *
+ * @typedef {object} CatalogOptions
+ * @property {number} [offsetMinutes]  the portal's fixed UTC offset; seeded dates are local midnights in it (default +180)
+ * @property {number} [extraUsers]  more active staff users beyond the demo users and the four staff (default 0)
+ * @property {number} [extraTags]  opportunity tags linked to no deal (default 0)
+ * @property {boolean} [extraStages]  append more won and lost stages (ids 9…12) to the pipeline
  *
  * @typedef {object} Catalog  everything but the deals
  * @property {number} seed
+ * @property {number} offsetMinutes  the portal's UTC offset
+ * @property {string[]} tags  opportunity tags (crm_tag), in creation order
  * @property {{ admin: Employee, user: Employee, noCrm: Employee, twoFactor: Employee }} demoUsers
  * @property {Employee[]} employees  demo users and other staff
  * @property {Stage[]} stages  in pipeline order
@@ -331,9 +340,12 @@ const DAY = 86_400_000;
 const CREATED_FROM = Date.UTC(2023, 0, 2, 6);
 const CREATED_SPAN_DAYS = 900;
 
-/** @param {number} epochMs  midnight of that day in portal-local time */
-function localMidnight(epochMs) {
-	const offset = PORTAL_OFFSET_MINUTES * 60_000;
+/**
+ * @param {number} epochMs  midnight of that day in portal-local time
+ * @param {number} [offsetMinutes]
+ */
+function localMidnight(epochMs, offsetMinutes = PORTAL_OFFSET_MINUTES) {
+	const offset = offsetMinutes * 60_000;
 	return Math.floor((epochMs + offset) / DAY) * DAY - offset;
 }
 
@@ -343,12 +355,27 @@ function usDate(epochMs) {
 	return `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
 }
 
+/** Won and lost stages a portal with `extraStages` has after the default pipeline (ids 9…12). */
+const EXTRA_STAGES = /** @type {const} */ ([
+	['Won: renewal', 'Existing customer renewed', '#3f9a4b', 100, 1],
+	['Lost: no budget', 'Customer had no budget this year', '#8c8c8c', 0, 2],
+	['Lost: competitor', 'Customer chose a competitor', '#6f6f6f', 0, 2],
+	['Won: upsell', 'More seats sold to a customer', '#2e7d32', 100, 1],
+]);
+
 /**
  * Users, stages, currencies, contacts and custom fields for a seed.
  * @param {number} seed
+ * @param {CatalogOptions} [options]
  * @returns {Catalog}
  */
-function createCatalog(seed) {
+function createCatalog(seed, options = {}) {
+	const {
+		offsetMinutes = PORTAL_OFFSET_MINUTES,
+		extraUsers = 0,
+		extraTags = 0,
+		extraStages = false,
+	} = options;
 	const random = stream(seed, 'users');
 	/** @type {Employee[]} */
 	const employees = DEMO_USERS.map(
@@ -383,6 +410,7 @@ function createCatalog(seed) {
 			isAdmin: false,
 		});
 	}
+	employees.push(...createExtraUsers(stream(seed, 'extra-users'), extraUsers));
 	const [admin, user, noCrm, twoFactor] = employees;
 	const contacts = createContacts(stream(seed, 'contacts'));
 	/** @type {Map<number, Contact[]>} */
@@ -391,11 +419,14 @@ function createCatalog(seed) {
 		if (person.companyId !== null)
 			peopleOf.set(person.companyId, [...(peopleOf.get(person.companyId) ?? []), person]);
 	}
+	const stageRows = extraStages ? [...STAGES, ...EXTRA_STAGES] : STAGES;
 	return {
 		seed,
+		offsetMinutes,
+		tags: Array.from({ length: extraTags }, (_, i) => `tag-${String(i + 1).padStart(5, '0')}`),
 		demoUsers: { admin, user, noCrm, twoFactor },
 		employees,
-		stages: STAGES.map(([title, description, color, successProbability, stageType], index) => ({
+		stages: stageRows.map(([title, description, color, successProbability, stageType], index) => ({
 			id: index + 1,
 			title,
 			description,
@@ -418,6 +449,35 @@ function createCatalog(seed) {
 		peopleOf,
 		fields: FIELDS,
 	};
+}
+
+/**
+ * Active staff users beyond the fixed ones, from a stream of their own so the fixed users keep their ids.
+ * @param {Random} random
+ * @param {number} count
+ * @returns {Employee[]}
+ */
+function createExtraUsers(random, count) {
+	/** @type {Employee[]} */
+	const users = [];
+	for (let n = 1; n <= count; n++) {
+		const firstName = pick(random, FIRST_NAMES);
+		const lastName = pick(random, LAST_NAMES);
+		const userName = `staff${n}`;
+		users.push({
+			key: userName,
+			id: guid(random),
+			userName,
+			firstName,
+			lastName,
+			displayName: `${firstName} ${lastName}`,
+			title: n % 3 === 0 ? '' : 'Sales Representative',
+			email: `${userName}@example.com`,
+			crm: 'user',
+			isAdmin: false,
+		});
+	}
+	return users;
 }
 
 /**
@@ -461,7 +521,7 @@ function createContacts(random) {
 function createDeal(catalog, id, { tenant = 'main', isPrivate = id % 10 === 0 } = {}) {
 	const random = stream(catalog.seed, id);
 	const { admin, user, twoFactor } = catalog.demoUsers;
-	const staff = catalog.employees.slice(4);
+	const staff = catalog.employees.slice(4, 4 + STAFF.length);
 	const owners = isPrivate ? staff : [admin, user, user, twoFactor, ...staff];
 	const responsible = pick(random, owners);
 	const creator = random() < 0.7 ? responsible : pick(random, owners);
@@ -472,7 +532,7 @@ function createDeal(catalog, id, { tenant = 'main', isPrivate = id % 10 === 0 } 
 	const contact = hasContact ? (random() < 0.6 ? company : person) : null;
 	const memberIds = hasContact ? [...new Set([company.id, person.id])] : [];
 
-	const stage = pick(random, catalog.stages);
+	const stage = pick(random, catalog.stages.slice(0, STAGES.length));
 	const created = CREATED_FROM + Math.floor(random() * CREATED_SPAN_DAYS * 86_400) * 1000;
 	const bidType = /** @type {Deal['bidType']} */ (random() < 0.6 ? 0 : between(random, 1, 5));
 	const bidValue =
@@ -504,9 +564,13 @@ function createDeal(catalog, id, { tenant = 'main', isPrivate = id % 10 === 0 } 
 		perPeriodValue: bidType === 0 ? 0 : between(random, 1, 24),
 		stageId: stage.id,
 		successProbability: stage.successProbability,
-		actualCloseDate: closed ? localMidnight(created + between(random, 5, 120) * DAY) : null,
+		actualCloseDate: closed
+			? localMidnight(created + between(random, 5, 120) * DAY, catalog.offsetMinutes)
+			: null,
 		expectedCloseDate:
-			random() < 0.8 ? localMidnight(created + between(random, 15, 180) * DAY) : null,
+			random() < 0.8
+				? localMidnight(created + between(random, 15, 180) * DAY, catalog.offsetMinutes)
+				: null,
 		isPrivate,
 		accessList: isPrivate ? [...new Set([responsible.id, pick(random, staff).id])] : [],
 		customFields: customFieldValues(random, created),
@@ -547,4 +611,4 @@ function customFieldValues(random, created) {
 	return values;
 }
 
-module.exports = { createCatalog, createDeal, mulberry32 };
+module.exports = { createCatalog, createDeal, mulberry32, stream, localMidnight, DAY };

@@ -34,6 +34,7 @@ function createWrappers(catalog) {
 	const stages = new Map(catalog.stages.map((s) => [s.id, s]));
 	const currencies = new Map(catalog.currencies.map((c) => [c.abbreviation, c]));
 	const fields = new Map(catalog.fields.map((f) => [f.id, f]));
+	const offset = catalog.offsetMinutes;
 
 	/**
 	 * The seed's record of `key`; a key the seed does not have is a bug in the stand-in, not a portal behaviour.
@@ -154,7 +155,7 @@ function createWrappers(catalog) {
 		return dropDefaults(
 			{
 				createBy: employee(deal.createById),
-				created: apiDate(deal.created),
+				created: apiDate(deal.created, offset),
 				members: deleted ? [] : deal.memberIds.map(contact),
 				contact: deal.contactId === null ? undefined : contact(deal.contactId),
 				title: deal.title,
@@ -166,8 +167,8 @@ function createWrappers(catalog) {
 				perPeriodValue: deal.perPeriodValue,
 				stage: stage(deal.stageId),
 				successProbability: deal.successProbability,
-				actualCloseDate: apiDate(deal.actualCloseDate),
-				expectedCloseDate: apiDate(deal.expectedCloseDate),
+				actualCloseDate: apiDate(deal.actualCloseDate, offset),
+				expectedCloseDate: apiDate(deal.expectedCloseDate, offset),
 				isPrivate,
 				accessList: form === 'single' || isPrivate ? accessList : undefined,
 				canEdit: true,
@@ -193,7 +194,7 @@ function createWrappers(catalog) {
 			status: 1, // Active
 			activationStatus: 1, // Activated
 			department: '',
-			workFrom: apiDate(Date.UTC(2021, 2, 1, 6)),
+			workFrom: apiDate(Date.UTC(2021, 2, 1, 6), offset),
 			isAdmin: e.isAdmin,
 			isOwner: e.key === 'admin',
 			isVisitor: false,
@@ -201,7 +202,31 @@ function createWrappers(catalog) {
 		});
 	}
 
-	return { opportunity, profile, currencies: () => catalog.currencies.map(currency) };
+	/**
+	 * DealMilestoneWrapper: the stage with the number of deals in it (left out when 0), its own member first.
+	 * @param {import('./seed').Stage} s
+	 * @param {number} relativeItemsCount
+	 */
+	function stageWithCount(s, relativeItemsCount) {
+		return { ...dropDefaults({ relativeItemsCount }), ...stage(s.id) };
+	}
+
+	/**
+	 * TagWrapper: title, and the number of deals carrying it (left out when 0).
+	 * @param {string} title
+	 * @param {number} relativeItemsCount
+	 */
+	function tag(title, relativeItemsCount) {
+		return dropDefaults({ title, relativeItemsCount });
+	}
+
+	return {
+		opportunity,
+		profile,
+		stageWithCount,
+		tag,
+		currencies: () => catalog.currencies.map(currency),
+	};
 }
 
 /** @typedef {ReturnType<typeof createWrappers>} Wrappers */

@@ -1,6 +1,7 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { pairedTo } from './opportunityOutput';
 import { PortalFailure } from './transport';
 
 /**
@@ -23,4 +24,17 @@ export function readFailureError(
 		});
 	}
 	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+/**
+ * An item for n8n's error output (Continue On Fail): `error` says what went wrong, `message` what to do.
+ * The item's own `error` field stays unset: n8n would then keep only the first line.
+ */
+export function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndexes: number[],
+): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.message = error.description;
+	return { json, pairedItem: pairedTo(itemIndexes) };
 }

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { errorItem, readFailureError } from '../shared/nodeErrors';
+import { simplifyOpportunity, toItem } from '../shared/opportunityOutput';
+import { SEARCH_HINTS, searchOpportunities } from '../shared/opportunitySearch';
+import type { PortalConnection } from '../shared/transport';
+import { readSearchFilters } from './readSearchFilters';
+
+/** How long to wait for one page; a page of 1000 full records takes the portal a few seconds. */
+const PAGE_TIMEOUT = 120_000;
+
+/** The node's run: check every item's filters, then search once per item and output the deals found. */
+export async function getOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { searches, errorItems } = readSearchFilters.call(this);
+	// One connection for the run: the credential is read once, not once per item or page.
+	const connection: PortalConnection = { timeout: PAGE_TIMEOUT, hints: SEARCH_HINTS };
+	const output: INodeExecutionData[] = [];
+	let found = 0;
+	for (const { itemIndex, search, simplify } of searches) {
+		try {
+			const records = await searchOpportunities.call(this, search, connection);
+			found += records.length;
+			for (const record of records)
+				output.push(toItem(simplify ? simplifyOpportunity(record) : record, [itemIndex]));
+		} catch (error) {
+			const nodeError = readFailureError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			output.push(errorItem(nodeError, [itemIndex]));
+		}
+	}
+	if (found === 0 && searches.length > 0) {
+		this.addExecutionHints({
+			message:
+				'No opportunities matched the filters. Private deals are found only by users on their access list (and CRM administrators). To run the next nodes anyway, turn on Always Output Data in the node settings.',
+			location: 'outputPane',
+		});
+	}
+	return [...output, ...errorItems];
+}

@@ -1,0 +1,180 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { errorItem } from '../shared/nodeErrors';
+import { optionDefaults } from '../shared/optionDefaults';
+import type { OpportunityFilters, OpportunitySearch, StageType } from '../shared/opportunitySearch';
+import { STAGE_TYPE_NUMBERS } from '../shared/opportunitySearch';
+import type { SortField, SortOrder } from '../shared/sortOpportunities';
+import {
+	closeDateRange,
+	DATE_FORMATS_HINT,
+	FIELD_NAMES,
+	InvalidCloseDateError,
+} from './closeDateRange';
+import type { SearchOptions } from './description';
+import { optionsCollection } from './description';
+
+/** One item's search, checked. */
+export interface ItemSearch {
+	itemIndex: number;
+	search: OpportunitySearch;
+	simplify: boolean;
+}
+
+/** A filter value the portal would misread or refuse; `field` is the name the user sees. */
+class InvalidFilterError extends Error {
+	constructor(
+		message: string,
+		readonly hint: string,
+	) {
+		super(message);
+	}
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SORT_FIELDS: SortField[] = ['id', 'title', 'closeDate', 'bidValue', 'stage', 'responsible'];
+const SORT_ORDERS: SortOrder[] = ['ascending', 'descending'];
+
+/**
+ * Reads and checks every item's search before the first request, so that a bad value in item 5 does not
+ * come after four searches (or, in a workflow, after what the next node did with them).
+ */
+export function readSearchFilters(this: IExecuteFunctions): {
+	searches: ItemSearch[];
+	errorItems: INodeExecutionData[];
+} {
+	const searches: ItemSearch[] = [];
+	const errorItems: INodeExecutionData[] = [];
+	const timeZone = this.getTimezone();
+	const items = this.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			searches.push(readItemSearch.call(this, itemIndex, timeZone));
+		} catch (error) {
+			const nodeError = asNodeError.call(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			errorItems.push(errorItem(nodeError, [itemIndex]));
+		}
+	}
+	return { searches, errorItems };
+}
+
+function readItemSearch(this: IExecuteFunctions, itemIndex: number, timeZone: string): ItemSearch {
+	const options = {
+		...optionDefaults<SearchOptions>(optionsCollection),
+		...(this.getNodeParameter('options', itemIndex, {}) as Partial<SearchOptions>),
+	};
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : this.getNodeParameter('limit', itemIndex, 50);
+	const raw = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	return {
+		itemIndex,
+		simplify: options.simplify === true,
+		search: {
+			filters: readFilters(raw, timeZone),
+			sort: {
+				sortBy: oneOf(options.sortBy, SORT_FIELDS, 'Sort By'),
+				sortOrder: oneOf(options.sortOrder, SORT_ORDERS, 'Sort Order'),
+			},
+			limit: limit === undefined ? undefined : positiveInteger(limit, 'Limit'),
+		},
+	};
+}
+
+/** The filters as the shared search takes them; an empty value is no filter. */
+export function readFilters(raw: IDataObject, timeZone: string): OpportunityFilters {
+	const filters: OpportunityFilters = {};
+	if (isSet(raw.stageType))
+		filters.stageType = oneOf(
+			raw.stageType,
+			Object.keys(STAGE_TYPE_NUMBERS) as StageType[],
+			'Stage Type',
+		);
+	if (isSet(raw.stageId)) filters.stageId = positiveInteger(raw.stageId, 'Stage');
+	if (isSet(raw.responsibleId)) filters.responsibleId = userId(raw.responsibleId);
+	const tags = tagList(raw.tags);
+	if (tags.length > 0) filters.tags = tags;
+	if (isSet(raw.contactId)) {
+		filters.contactId = positiveInteger(raw.contactId, 'Contact ID');
+		if (raw.includeParticipants === true) filters.includeParticipants = true;
+	}
+	const range = closeDateRange(raw.closeDateFrom, raw.closeDateTo, timeZone);
+	if (range.from !== undefined) filters.closeDateFrom = range.from;
+	if (range.to !== undefined) filters.closeDateTo = range.to;
+	if (isSet(raw.keyword)) filters.keyword = String(raw.keyword);
+	return filters;
+}
+
+function isSet(value: unknown): boolean {
+	return value !== undefined && value !== null && String(value).trim() !== '';
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
+	throw new InvalidFilterError(
+		`'${field}' is ${JSON.stringify(value)}, not one of ${allowed.join(', ')}`,
+		`Choose '${field}' from the list, or make its expression give one of: ${allowed.join(', ')}.`,
+	);
+}
+
+function positiveInteger(value: unknown, field: string): number {
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0) return number;
+	throw new InvalidFilterError(
+		`'${field}' must be a whole number above 0, not ${JSON.stringify(value)}`,
+		field === 'Stage'
+			? 'Choose the stage from the list, or give its ID (a whole number such as 3).'
+			: `Enter '${field}' as a whole number such as 12.`,
+	);
+}
+
+function userId(value: unknown): string {
+	const text = String(value).trim();
+	if (GUID.test(text)) return text.toLowerCase();
+	throw new InvalidFilterError(
+		`'Responsible' is not a user ID: ${JSON.stringify(value)}`,
+		'Choose the user from the list, or give the ID ONLYOFFICE shows for them (a GUID such as 93e2b7f6-1a6c-4cb4-b1d7-3d4e9b2a6f01), not a name or e-mail.',
+	);
+}
+
+/** Tag titles: a list, or from an expression a text with commas between titles. */
+function tagList(value: unknown): string[] {
+	const values = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+	const titles = values.map((tag) => String(tag).trim()).filter((tag) => tag !== '');
+	return [...new Set(titles)];
+}
+
+function asNodeError(
+	this: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
+	// Without Continue On Fail the node stops before any request; with it, only this item is left out.
+	const consequence = this.continueOnFail() ? 'This item was skipped.' : 'Nothing was searched.';
+	if (error instanceof InvalidCloseDateError) {
+		return new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: ${error.message}. ${consequence}`,
+			{
+				itemIndex,
+				description: error.message.includes('is after')
+					? `Swap the two dates, or leave one of them empty for a range open on that side. ${FIELD_NAMES.closeDateFrom} and ${FIELD_NAMES.closeDateTo} are both included.`
+					: DATE_FORMATS_HINT,
+			},
+		);
+	}
+	if (error instanceof InvalidFilterError) {
+		return new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: ${error.message}. ${consequence}`,
+			{
+				itemIndex,
+				description: error.hint,
+			},
+		);
+	}
+	if (error instanceof NodeOperationError) return error;
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+}

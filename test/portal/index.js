@@ -24,6 +24,26 @@
  * all it loaded: two overlapping requests can both return a deal, as on the real server), `logResponses`
  * (each log entry gets the `responseBody` text the portal sent or would have sent; log-in answers redacted).
  *
+ * Searching and watching (docs/onlyoffice-api.md §5; tests in search.test.ts and changes.test.ts):
+ * - Routes: `GET crm/opportunity/filter` (every filter, the both-dates rule, default order, SQL paging with
+ *   nextIndex = startIndex + count + 1, `total` cached for `countCacheMs`); `GET crm/opportunity/stage`,
+ *   `GET crm/opportunity/tag`, `GET people` (whole lists paged by the framework: startIndex/count, the
+ *   maxPage cap, `total` when longer than count); `POST crm/opportunity` (201); `PUT crm/opportunity/{id}`
+ *   (replaces the deal); `PUT crm/opportunity/{id}/stage/{n}` (the stage comes from `stageid` in the body or
+ *   query, as the server binds it; closes with the offset quirk).
+ * - Options: `timeZoneOffsetMinutes` (default 180; every date goes out in it, `Z` for 0, and dates without an
+ *   offset are read in it), `scenario: 'search'` (stages 9–12 — more won and lost stages — and hand-made
+ *   deals after the random ones, named in `portal.fixtures`), `closedDeals: { count, stageType?, closedFrom?,
+ *   closedTo? }` (that many public closed deals after those, close dates spread evenly; default: lost, during
+ *   2019), `extraUsers` / `extraTags` (that many more users for `GET people`, unlinked tags for `GET …/tag`),
+ *   `stageCloseQuirk` (default true: the stage route stores the close date shifted by the offset, as the
+ *   contract says; false: the true now), `countCacheMs` (default 30000; 0: no cache).
+ * - Methods: `createOpportunity(fields)` → id (a deal as POST stores it, without HTTP; defaults: stage 1,
+ *   admin, USD, created now), `closeAsWebUi(id, stageId)` (the web UI's stage change: the true now) → copy of
+ *   the row, `setNow(ms | () => ms | undefined)` (the portal's clock; undefined: Date.now), `stages()`,
+ *   `tags()`, `employees()`, `fixtures` ({ ids: name → id, cutoff, cutoffMs, contacts }), and
+ *   `timeZoneOffsetMinutes`.
+ *
  * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
  * for which `match({ method, path })` is true (every request when no `match`):
  * - { type: 'status', status, body?, contentType?, headers?, retryAfter? }: answers `status` (429, 503 with

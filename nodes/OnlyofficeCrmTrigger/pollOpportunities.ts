@@ -1,0 +1,130 @@
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readFailureError } from '../shared/nodeErrors';
+import type { OpportunityFilters } from '../shared/opportunitySearch';
+import { simplifyOpportunity } from '../shared/opportunityOutput';
+import { optionDefaults } from '../shared/optionDefaults';
+import type { PortalConnection } from '../shared/transport';
+import type { TriggerOptions } from './description';
+import { optionsCollection } from './description';
+import { latestState, recordState } from './latestStates';
+import { latestClosedOpportunity, pollClosedOpportunities } from './pollClosedOpportunities';
+import { newestOpportunity, pollNewOpportunities } from './pollNewOpportunities';
+import type {
+	ClosedOpportunityState,
+	NewOpportunityState,
+	PollState,
+	TriggerEvent,
+} from './pollState';
+import {
+	commitClosedOpportunities,
+	commitNewOpportunities,
+	mergeStates,
+	readState,
+	writeState,
+} from './pollState';
+
+/**
+ * A poll is over well before the next one (a minute at the shortest): the portal gets 20 s per answer, and a
+ * "try again after" longer than 10 s fails the poll instead of waiting; the next poll catches up.
+ */
+const POLL_CONNECTION = (): PortalConnection => ({
+	timeout: 20_000,
+	maxWaitSeconds: 10,
+	hints: {
+		rejected:
+			'Check the filters: Stage is a stage ID (a whole number), Responsible a user ID, Tags tag names.',
+	},
+});
+
+/**
+ * One poll: reads the state, asks the portal, and only when every request has succeeded commits the new state
+ * and returns the deals to emit (null when there are none, so that n8n starts no execution). "Fetch Test
+ * Event" returns the newest matching deal and changes nothing.
+ */
+export async function pollOpportunities(
+	this: IPollFunctions,
+): Promise<INodeExecutionData[][] | null> {
+	const event = this.getNodeParameter('event') as TriggerEvent;
+	const filters = readFilters.call(this);
+	const options = {
+		...optionDefaults<TriggerOptions>(optionsCollection),
+		...(this.getNodeParameter('options', {}) as Partial<TriggerOptions>),
+	};
+	const toItem = (deal: IDataObject): INodeExecutionData => ({
+		json: options.simplify ? simplifyOpportunity(deal) : deal,
+	});
+	const connection = POLL_CONNECTION();
+
+	if (this.getMode() === 'manual') {
+		const deal = await readOrFail(this, async () =>
+			event === 'newOpportunity'
+				? await newestOpportunity.call(this, filters, connection)
+				: await latestClosedOpportunity.call(this, event, filters, connection, Date.now()),
+		);
+		if (!deal) {
+			throw new NodeOperationError(this.getNode(), 'No opportunity matches the trigger yet', {
+				description:
+					'Create (or win, or lose) an opportunity that matches the filters in ONLYOFFICE, then fetch again.',
+			});
+		}
+		return [[toItem(deal)]];
+	}
+
+	const staticData = this.getWorkflowStaticData('node');
+	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	/** The state as it stands now: what this copy of static data holds, merged with what other polls committed. */
+	const current = () => mergeStates(readState(staticData, event), latestState(key, event));
+	/** Synchronous from reading the current state to writing the next: no other poll can slip in between. */
+	const commit = (result: { emit: IDataObject[]; state: PollState }) => {
+		writeState(staticData, recordState(key, result.state));
+		return result.emit;
+	};
+	const started = current();
+	const now = Date.now();
+	const emit = await readOrFail(this, async () => {
+		if (event === 'newOpportunity') {
+			const begin = started as NewOpportunityState | undefined;
+			const poll = await pollNewOpportunities.call(this, filters, begin, connection);
+			return commit(
+				commitNewOpportunities(current() as NewOpportunityState | undefined, begin, poll),
+			);
+		}
+		const begin = started as ClosedOpportunityState | undefined;
+		const poll = await pollClosedOpportunities.call(this, event, filters, begin, connection, now);
+		return commit(
+			commitClosedOpportunities(current() as ClosedOpportunityState | undefined, begin, poll),
+		);
+	});
+	return emit.length > 0 ? [emit.map(toItem)] : null;
+}
+
+async function readOrFail<T>(context: IPollFunctions, read: () => Promise<T>): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		throw readFailureError(context.getNode(), error);
+	}
+}
+
+function readFilters(this: IPollFunctions): OpportunityFilters {
+	const raw = this.getNodeParameter('filters', {}) as IDataObject;
+	const filters: OpportunityFilters = {};
+	const responsibleId = String(raw.responsibleId ?? '').trim();
+	if (responsibleId !== '') filters.responsibleId = responsibleId;
+	if (raw.stageId !== undefined && raw.stageId !== '') {
+		const stageId = Number(raw.stageId);
+		if (!Number.isInteger(stageId) || stageId <= 0) {
+			throw new NodeOperationError(this.getNode(), `"${String(raw.stageId)}" is not a stage ID`, {
+				description: 'Choose a stage from the list, or enter its ID, a whole number.',
+			});
+		}
+		filters.stageId = stageId;
+	}
+	const tags = (Array.isArray(raw.tags) ? raw.tags : String(raw.tags ?? '').split(','))
+		.map((tag) => String(tag).trim())
+		.filter((tag) => tag !== '');
+	if (tags.length > 0) filters.tags = tags;
+	return filters;
+}

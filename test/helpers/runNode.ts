@@ -1,29 +1,19 @@
 /**
- * Runs the node's execute() with a thin n8n context. Requests go through n8n's own HTTP client
- * (@n8n/backend-network), and credentials are applied the way n8n-core 2.x's httpRequestWithAuthentication
- * does it: the credential the node hands over (or a fresh copy of the stored one), preAuthentication when the
- * session token is empty, authenticate, and one log-in-and-retry after a thrown 401. The real-n8n suite
- * (test/e2e) checks the same behaviour inside n8n itself.
+ * Runs the Delete node's execute() with a thin n8n context. Requests and credentials go through portalHttp.ts
+ * (n8n's own HTTP client, credentials applied as n8n-core 2.x does). The real-n8n suite (test/e2e) checks the
+ * same behaviour inside n8n itself.
  */
 import type {
-	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
-	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	NodeExecutionHint,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
 import { OnlyofficeDeleteOpportunities } from '../../nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { httpRequest } = require('@n8n/backend-network/testing') as {
-	httpRequest: (options: IHttpRequestOptions) => Promise<unknown>;
-};
+import { portalHttp } from './portalHttp';
 
 export interface RunOptions {
 	/** Input items' json. */
@@ -66,10 +56,7 @@ export const testNode: INode = {
 const OTHER_EXPRESSION = '={{ $json.id ?? $json.ids }}';
 
 export async function runNode(run: RunOptions): Promise<RunResult> {
-	const credentialType = new OnlyofficeApi();
-	const credentials: ICredentialDataDecryptedObject = { sessionToken: '', ...run.credentials };
 	const hints: NodeExecutionHint[] = [];
-	let logins = 0;
 	const items: INodeExecutionData[] = run.items.map((json) => ({ json }));
 	const rawIds = run.opportunityIdsParameter ?? (run.opportunityIds ? OTHER_EXPRESSION : undefined);
 	const node: INode = {
@@ -77,32 +64,14 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 		parameters: rawIds === undefined ? {} : { opportunityIds: rawIds },
 	};
 	let evaluations = 0;
-	let credentialReads = 0;
-
-	/** Logs in when the session token is empty or expired; persists the new token and hands it to `data`, as n8n does. */
-	const preAuthenticate = async (data: ICredentialDataDecryptedObject, expired: boolean) => {
-		if (data.sessionToken !== '' && data.sessionToken !== undefined && !expired) return;
-		const output = await credentialType.preAuthentication.call(
-			{ helpers: { httpRequest } } as never,
-			data,
-		);
-		if (output.sessionToken !== undefined) {
-			logins++;
-			Object.assign(credentials, output);
-			Object.assign(data, output);
-		}
-	};
+	const http = portalHttp(run.credentials, testNode);
 
 	const context = {
 		getInputData: () => items,
 		getNode: () => node,
 		continueOnFail: () => run.continueOnFail === true,
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
-		// A fresh copy, as n8n decrypts the stored credential anew for each call.
-		getCredentials: async () => {
-			credentialReads++;
-			return { ...credentials };
-		},
+		getCredentials: http.getCredentials,
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
 			if (name === 'opportunityIds') {
 				evaluations++;
@@ -112,33 +81,16 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 			if (name === 'options') return run.options ?? fallback ?? {};
 			throw new Error(`Unexpected parameter ${name}`);
 		},
-		helpers: {
-			async httpRequestWithAuthentication(
-				_type: string,
-				requestOptions: IHttpRequestOptions,
-				additional?: IAdditionalCredentialOptions,
-			) {
-				const data = additional?.credentialsDecrypted?.data ?? { ...credentials };
-				const send = async (expired: boolean) => {
-					await preAuthenticate(data, expired);
-					return await httpRequest(await credentialType.authenticate(data, requestOptions));
-				};
-				try {
-					return await send(false);
-				} catch (error) {
-					if ((error as { response?: { status?: number } }).response?.status === 401) {
-						try {
-							return await send(true);
-						} catch (retryError) {
-							throw new NodeApiError(testNode, retryError as never);
-						}
-					}
-					throw new NodeApiError(testNode, error as never);
-				}
-			},
-		},
+		helpers: { httpRequestWithAuthentication: http.httpRequestWithAuthentication },
 	} as unknown as IExecuteFunctions;
 
 	const [output] = await new OnlyofficeDeleteOpportunities().execute.call(context);
-	return { output, hints, credentials, logins, evaluations, credentialReads };
+	return {
+		output,
+		hints,
+		credentials: http.credentials,
+		logins: http.logins,
+		evaluations,
+		credentialReads: http.credentialReads,
+	};
 }

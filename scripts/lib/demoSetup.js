@@ -1,82 +1,95 @@
 // What `npm run demo` and `npm start` share: a built package, n8n (installed on first use), a seeded
-// stand-in portal, and a scratch n8n holding a ready ONLYOFFICE credential and the example workflow.
+// stand-in portal, and a scratch n8n holding a ready ONLYOFFICE credential and the shipped example workflow
+// (examples/delete-lost-deals.json, the very file a user imports).
 require('./registerTypeScript');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
+const { createN8nInstance, ensureN8nInstalled } = require('../../test/e2e/harness');
 const {
-	createN8nInstance,
-	ensureN8nInstalled,
-	linearWorkflow,
-	PACKAGE_NAME,
-} = require('../../test/e2e/harness');
+	EXAMPLE_DELETE_NODE,
+	EXAMPLE_GET_NODE,
+	MANUAL_EXAMPLE,
+	readExampleWorkflow,
+} = require('../../test/e2e/exampleWorkflows');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const DELETE_NODE = 'Delete Opportunities';
+const DAY = 86_400_000;
+/** How far back the example's Close Date To reaches: `{{ $now.minus({ days: 90 }) }}`. */
+const CUTOFF_DAYS = 90;
+const CREDENTIAL_NAME = 'ONLYOFFICE (stand-in portal)';
+/**
+ * Lost deals added to the seed, days after their close: the seed's own lost deals all closed more than a year
+ * ago, so without these every lost deal would go and the date filter would change nothing.
+ */
+const RECENT_LOSSES = [3, 30, 89, 120];
 
 function step(message) {
 	console.log(`\n▶ ${message}`);
 }
 
-/** The opportunities a user would pick for deletion: the portal's deals closed as lost, read through its API. */
-async function lostDeals(portal, count) {
-	const response = await fetch(
-		`${portal.url}/api/2.0/crm/opportunity/filter.json?stageType=2&count=${count}`,
-		{
-			headers: { Authorization: portal.token },
-		},
+/** The portal's stages, read through its API as any client would. */
+async function portalStages(portal) {
+	const response = await fetch(`${portal.url}/api/2.0/crm/opportunity/stage.json`, {
+		headers: { Authorization: portal.token },
+	});
+	if (!response.ok) throw new Error(`GET crm/opportunity/stage answered ${response.status}`);
+	return (await response.json()).response;
+}
+
+/**
+ * What the portal holds, counted from its store: every deal, the lost ones, and the lost ones closed more than
+ * 90 days before `now` (the ones the example deletes).
+ */
+function dealCounts(portal, stages, now = Date.now()) {
+	const lostStages = new Set(stages.filter((s) => s.stageType === 2).map((s) => s.id));
+	const deals = portal.opportunityIds().map((id) => portal.getOpportunity(id));
+	const lost = deals.filter((deal) => lostStages.has(deal.stageId));
+	const old = lost.filter(
+		(deal) => deal.actualCloseDate !== null && deal.actualCloseDate < now - CUTOFF_DAYS * DAY,
 	);
-	const { response: deals } = await response.json();
-	return deals.map((deal) => ({ id: deal.id, title: deal.title }));
+	return { all: deals.length, lost: lost.length, lostOverCutoff: old.length, lostDeals: lost };
 }
 
-/** Manual Trigger → "Lost deals" (a Code node listing them) → ONLYOFFICE Delete Opportunities. */
-function exampleWorkflow(credentialId, deals) {
-	return linearWorkflow('Delete lost ONLYOFFICE deals', [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{
-			name: 'Lost deals',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			parameters: {
-				jsCode: `// The deals to delete, as a CRM export or a filter would deliver them.\nreturn ${JSON.stringify(deals, null, 1)}.map((deal) => ({ json: deal }));`,
-			},
-		},
-		{
-			name: DELETE_NODE,
-			type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
-			typeVersion: 1,
-			parameters: {
-				opportunityIds: '={{ $json.id }}',
-				options: { deleteLimit: 100, simplify: true },
-			},
-			credentials: { onlyofficeApi: { id: credentialId, name: 'ONLYOFFICE (stand-in portal)' } },
-		},
-	]);
-}
-
-async function setUpDemo({ portalPort = 0, deals = 25 } = {}) {
+async function setUpDemo({ portalPort = 0 } = {}) {
 	step('Building the package (npm run build)');
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
 	step('Checking n8n (installed into .cache/ on the first run: about 5 minutes)');
 	ensureN8nInstalled();
-	step('Starting the stand-in ONLYOFFICE portal (2,500 seeded opportunities)');
-	const portal = await startPortal({ port: portalPort, opportunities: 2500, seed: 1 });
+	step(
+		`Starting the stand-in ONLYOFFICE portal (200 seeded opportunities, ${RECENT_LOSSES.length} lost recently)`,
+	);
+	const portal = await startPortal({ port: portalPort, opportunities: 200, seed: 1 });
 	console.log(`  ${portal.url}`);
-	step('Preparing n8n: the package, an ONLYOFFICE credential and the example workflow');
+	const stages = await portalStages(portal);
+	const lostStage = stages.find((s) => s.stageType === 2);
+	for (const days of RECENT_LOSSES) {
+		portal.createOpportunity({
+			title: `Lost ${days} days ago (${days > CUTOFF_DAYS ? 'goes' : 'stays'})`,
+			stageId: lostStage.id,
+			actualCloseDate: Date.now() - days * DAY,
+			created: Date.now() - (days + 60) * DAY,
+		});
+	}
+	step('Preparing n8n: the package, an ONLYOFFICE credential and examples/' + MANUAL_EXAMPLE);
 	const n8n = await createN8nInstance({ name: 'demo' });
 	const [credentialId] = await n8n.importCredentials([
 		{
-			name: 'ONLYOFFICE (stand-in portal)',
+			name: CREDENTIAL_NAME,
 			type: 'onlyofficeApi',
 			data: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token },
 		},
 	]);
-	const workflowId = await n8n.importWorkflow(
-		exampleWorkflow(credentialId, await lostDeals(portal, deals)),
-	);
-	return { portal, n8n, workflowId };
+	const workflow = readExampleWorkflow(MANUAL_EXAMPLE, { id: credentialId, name: CREDENTIAL_NAME });
+	const workflowId = await n8n.importWorkflow(workflow);
+	return { portal, n8n, workflowId, workflow, counts: () => dealCounts(portal, stages) };
 }
 
-module.exports = { setUpDemo, step, DELETE_NODE };
+module.exports = {
+	setUpDemo,
+	step,
+	CUTOFF_DAYS,
+	GET_NODE: EXAMPLE_GET_NODE,
+	DELETE_NODE: EXAMPLE_DELETE_NODE,
+};

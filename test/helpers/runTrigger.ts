@@ -11,6 +11,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeParameters,
 	IPollFunctions,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -91,7 +92,7 @@ export class TriggerRun {
 			type: 'n8n-nodes-onlyoffice-crm.onlyofficeCrmTrigger',
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { ...this.parameters } as IDataObject,
+			parameters: { ...this.parameters } as INodeParameters,
 			credentials: { onlyofficeApi: { id: 'cred-1', name: 'ONLYOFFICE' } },
 		};
 		const parameters = this.parameters as unknown as IDataObject;

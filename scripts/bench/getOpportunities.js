@@ -283,8 +283,11 @@ function getTargetRows(get, fmt) {
 		{
 			target: `search: every one of ${fmt(get.deals)} deals once (node, HTTP Request, limit)`,
 			value: ['node', 'http', 'limit']
-				.map((v) => `${v} ${get.runs[v].map((r) => fmt(r.uniqueIds ?? r.records)).join('/')}`)
-				.join('; '),
+				.map((v) => {
+					const counts = [...new Set(get.runs[v].map((r) => fmt(r.uniqueIds)))];
+					return `${v} ${counts.join('/')}`;
+				})
+				.join(', '),
 			met:
 				get.runs.node.every(exact) &&
 				get.runs.http.every(exact) &&

@@ -12,6 +12,7 @@ import {
 	EXAMPLE_FILES,
 	EXAMPLE_GET_NODE,
 	MANUAL_EXAMPLE,
+	NIGHTLY_EXAMPLE,
 	readExampleWorkflow,
 } from './exampleWorkflows';
 import {
@@ -472,7 +473,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 			expect(tags.options.map((o) => String(o.value)).sort()).toEqual([...portalTags].sort());
 		});
 
-		test('both example workflows import and load, their credential linked by name', async () => {
+		test('both example workflows import and load, their credential linked by name; the nightly one publishes', async () => {
 			const [named] = await n8n.importCredentials([
 				{
 					name: EXAMPLE_CREDENTIAL_NAME,
@@ -485,6 +486,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 				const shipped = readExampleWorkflow(file);
 				const id = await n8n.importWorkflow(shipped);
 				const loaded = await server.call<{
+					versionId: string;
 					nodes: Array<{
 						name: string;
 						type: string;
@@ -497,6 +499,16 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 				for (const node of loaded.nodes) {
 					expect([file, node.type, known.has(node.type)]).toEqual([file, node.type, true]);
 					if (node.credentials) expect(node.credentials.onlyofficeApi?.id).toBe(named);
+				}
+				if (file === NIGHTLY_EXAMPLE) {
+					// Publishing registers the schedule: n8n refuses a trigger whose settings it cannot use.
+					const published = await server.call<{ active: boolean }>(
+						'POST',
+						`/rest/workflows/${id}/activate`,
+						{ versionId: loaded.versionId },
+					);
+					expect(published.active).toBe(true);
+					await server.call('POST', `/rest/workflows/${id}/deactivate`, {});
 				}
 			}
 		});

@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => portal.clearRequests());
 
 const admin = () => ({ portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token });
-type Logged = { path: string; query: Record<string, string> };
+type Logged = { path: string; query: Record<string, string | string[]> };
 const starts = (fragment: string) =>
 	portal.requests
 		.filter((r: Logged) => r.path.includes(fragment))

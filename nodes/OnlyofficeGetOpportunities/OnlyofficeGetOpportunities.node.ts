@@ -22,7 +22,7 @@ export class OnlyofficeGetOpportunities implements INodeType {
 		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{ $parameter["returnAll"] ? "Get All" : "Get up to " + $parameter["limit"] }}',
+		subtitle: '={{ $parameter["returnAll"] ? "Return All" : "Limit " + $parameter["limit"] }}',
 		description:
 			'Find ONLYOFFICE CRM opportunities (deals) by stage, responsible user, tags, contact, close date or keyword',
 		defaults: { name: 'ONLYOFFICE Get Opportunities' },

@@ -18,7 +18,7 @@ export const filtersCollection: INodeProperties = {
 	displayName: 'Filters',
 	name: 'filters',
 	type: 'collection',
-	placeholder: 'Add Filter',
+	placeholder: 'Add filter',
 	default: {},
 	options: [
 		{
@@ -51,7 +51,7 @@ export const filtersCollection: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether, with Contact ID, to return the deals the contact takes part in rather than only those it is the primary contact of',
+				"Whether, with 'Contact ID', to return the deals the contact takes part in rather than only those it is the primary contact of",
 		},
 		{
 			displayName: 'Keyword',
@@ -89,7 +89,7 @@ export const optionsCollection: INodeProperties = {
 			type: 'options',
 			default: 'id',
 			description:
-				'The order of the deals. By ID keeps paging stable; with Return All any other order is applied after all pages are in.',
+				"The order of the deals. By ID keeps paging stable; with 'Return All' any other order is applied after all pages are in.",
 			options: [
 				{ name: 'Bid Value', value: 'bidValue' },
 				{

@@ -6,6 +6,7 @@ import { optionDefaults } from '../shared/optionDefaults';
 import type { OpportunityFilters, OpportunitySearch, StageType } from '../shared/opportunitySearch';
 import { STAGE_TYPE_NUMBERS } from '../shared/opportunitySearch';
 import type { SortField, SortOrder } from '../shared/sortOpportunities';
+import { isKnownTimeZone } from '../shared/zonedTime';
 import {
 	closeDateRange,
 	DATE_FORMATS_HINT,
@@ -47,6 +48,13 @@ export function readSearchFilters(this: IExecuteFunctions): {
 	const searches: ItemSearch[] = [];
 	const errorItems: INodeExecutionData[] = [];
 	const timeZone = this.getTimezone();
+	if (!isKnownTimeZone(timeZone)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The workflow's time zone "${timeZone}" is unknown to this n8n. Nothing was searched.`,
+			{ description: 'Choose a time zone in the workflow’s Settings, then run it again.' },
+		);
+	}
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -132,7 +140,8 @@ function positiveInteger(value: unknown, field: string): number {
 
 function userId(value: unknown): string {
 	const text = String(value).trim();
-	if (GUID.test(text)) return text.toLowerCase();
+	// The zero GUID is ONLYOFFICE's "nobody": the server would drop the filter and return every deal.
+	if (GUID.test(text) && !/^[0-]+$/.test(text)) return text.toLowerCase();
 	throw new InvalidFilterError(
 		`'Responsible' is not a user ID: ${JSON.stringify(value)}`,
 		'Choose the user from the list, or give the ID ONLYOFFICE shows for them (a GUID such as 93e2b7f6-1a6c-4cb4-b1d7-3d4e9b2a6f01), not a name or e-mail.',

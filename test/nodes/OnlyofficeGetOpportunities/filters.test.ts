@@ -254,6 +254,7 @@ describe('refused filters', () => {
 		[{ stageId: 'Won' }, /'Stage' must be a whole number/],
 		[{ contactId: 0 }, /'Contact ID' must be a whole number above 0/],
 		[{ responsibleId: 'Ann Admin' }, /'Responsible' is not a user ID/],
+		[{ responsibleId: '00000000-0000-0000-0000-000000000000' }, /'Responsible' is not a user ID/],
 		[{ stageType: 'closed' }, /'Stage Type' is "closed", not one of open, won, lost/],
 	])('refuses %p before any request', async (filters, message) => {
 		const error = await failure({ parameters: { ...base, filters }, credentials: admin() });
@@ -262,6 +263,17 @@ describe('refused filters', () => {
 		expect(error.description).toBeTruthy();
 		expect(searches()).toHaveLength(0);
 	});
+});
+
+it('an unknown workflow time zone stops the node before any request', async () => {
+	const error = await failure({
+		parameters: { returnAll: true, filters: { closeDateTo: '2024-05-31' } },
+		credentials: admin(),
+		timeZone: 'Mars/Olympus_Mons',
+	});
+	expect(error.message).toMatch(/time zone "Mars\/Olympus_Mons" is unknown/);
+	expect(error.description).toMatch(/Settings/);
+	expect(searches()).toHaveLength(0);
 });
 
 describe('output', () => {

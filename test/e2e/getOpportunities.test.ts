@@ -469,7 +469,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 			const portalTags = portal.tags() as string[];
 			expect(portalTags.length).toBeGreaterThan(1000);
 			expect(tags.options.map((o) => String(o.value)).sort()).toEqual([...portalTags].sort());
-		});
+		}, 120_000);
 
 		test('both example workflows import and load, their credential linked by name; the nightly one publishes', async () => {
 			const [named] = await n8n.importCredentials([
@@ -509,7 +509,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 					await server.call('POST', `/rest/workflows/${id}/deactivate`, {});
 				}
 			}
-		});
+		}, 180_000);
 	});
 
 	test('the manual example runs: the lost deals closed over 90 days ago are found and deleted, the recent ones stay', async () => {
@@ -559,5 +559,5 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 		} finally {
 			await small.stop();
 		}
-	});
+	}, 240_000);
 });

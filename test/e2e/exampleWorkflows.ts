@@ -13,7 +13,11 @@ export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const MANUAL_EXAMPLE = 'delete-lost-deals.json';
 /** The same chain behind a Schedule Trigger. */
 export const NIGHTLY_EXAMPLE = 'nightly-delete-lost-deals.json';
-export const EXAMPLE_FILES = [MANUAL_EXAMPLE, NIGHTLY_EXAMPLE];
+/** Every file under examples/, so a new example is imported by the tests without editing them. */
+export const EXAMPLE_FILES = fs
+	.readdirSync(EXAMPLES_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.sort();
 
 /** The node names the examples use, for reading an execution's output. */
 export const EXAMPLE_GET_NODE = 'Lost deals closed over 90 days ago';

@@ -471,7 +471,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 			expect(tags.options.map((o) => String(o.value)).sort()).toEqual([...portalTags].sort());
 		}, 120_000);
 
-		test('both example workflows import and load, their credential linked by name; the nightly one publishes', async () => {
+		test('every example workflow imports and loads, its credential linked by name; the nightly one publishes', async () => {
 			const [named] = await n8n.importCredentials([
 				{
 					name: EXAMPLE_CREDENTIAL_NAME,

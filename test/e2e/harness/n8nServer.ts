@@ -149,6 +149,11 @@ export class N8nServer {
 		return isRunning(this.child);
 	}
 
+	/** The `n8n start` process (leader of its own process group), e.g. for a caller's emergency stop. */
+	get childProcess(): ChildProcess {
+		return this.child;
+	}
+
 	/**
 	 * True once n8n's readiness check answers 200 (404 on versions without one) and its REST API is mounted:
 	 * 1.x's readiness only means "database migrated", its REST routes come a few seconds later.

@@ -1,0 +1,402 @@
+/**
+ * The package in n8n 2.40.7's queue mode: main + two workers (`--concurrency=5`, host names w1 and w2),
+ * Redis and PostgreSQL, the package installed as Community Nodes installs it, executions started through
+ * production webhooks, against the stand-in portal with latency and the real server's load-then-delete gap.
+ * Runs alone (`npm run test:queue`, the last step of `npm test`): it starts three n8n processes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+import {
+	linearWorkflow,
+	nodeOutputItems,
+	PACKAGE_NAME,
+	waitFor,
+	type Execution,
+} from '../e2e/harness';
+import { startPortal } from '../portal';
+import { scanPaths, scanText, type Secret } from '../safety/secrets';
+import { startQueueStack, type QueueStack, type QueueWorker } from './harness';
+
+type Portal = Awaited<ReturnType<typeof startPortal>>;
+type LoggedRequest = Portal['requests'][number];
+type Json = Record<string, unknown>;
+
+const DELETE_NODE = 'Delete Opportunities';
+const NODE_TYPE = `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`;
+/** Every request waits this long at the portal, and the bulk delete waits this long between load and delete. */
+const LATENCY_MS = 1_000;
+const DELETE_PAUSE_MS = 1_000;
+const NOT_DELETED_REASON =
+	'ONLYOFFICE did not delete it: it does not exist, was already deleted, or this user may not delete it';
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+const keyOf = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
+const requestIds = (request: LoggedRequest) =>
+	((request.body as { opportunityids?: number[] } | undefined)?.opportunityids ?? []).map(Number);
+
+describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 workers, Redis, PostgreSQL)', () => {
+	let stack: QueueStack;
+	let portal: Portal;
+	let portalLog: string;
+	let tokenCredential: { id: string; name: string };
+	const secrets = new Map<string, Secret>();
+	const collectSecrets = () => {
+		for (const token of portal.activeTokens())
+			secrets.set(token, { label: 'an ONLYOFFICE token', value: token });
+		for (const user of Object.values(portal.users)) {
+			secrets.set(user.password, { label: `the password of ${user.email}`, value: user.password });
+		}
+	};
+
+	beforeAll(async () => {
+		portalLog = path.join(os.tmpdir(), `onlyoffice-queue-portal-${process.pid}-${Date.now()}.log`);
+		portal = await startPortal({
+			opportunities: 20_000,
+			seed: 21,
+			latencyMs: LATENCY_MS,
+			deletePauseMs: DELETE_PAUSE_MS,
+			logResponses: true,
+			logFile: portalLog,
+		});
+		collectSecrets();
+		stack = await startQueueStack({
+			name: 'queue-suite',
+			// A killed worker's execution fails after ~15 s instead of ~90 s (lock 60 s + stalled check 30 s).
+			env: {
+				QUEUE_WORKER_LOCK_DURATION: '10000',
+				QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+				QUEUE_WORKER_STALLED_INTERVAL: '3000',
+			},
+			log: (line) => process.stderr.write(`[queue] ${line}\n`),
+		});
+		process.stderr.write(`[queue] stack started in ${(stack.startMs / 1000).toFixed(1)} s\n`);
+		tokenCredential = { id: '', name: 'ONLYOFFICE (API token)' };
+		tokenCredential.id = await stack.main.createCredential({
+			name: tokenCredential.name,
+			type: 'onlyofficeApi',
+			data: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token },
+		});
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		try {
+			if (stack && portal) {
+				collectSecrets();
+				// Nothing n8n wrote or stored holds a token or password: logs (main, workers, event logs), the
+				// user folder, every database row, every execution.
+				const dump = path.join(stack.n8n.userFolder, 'harness', 'database.sql');
+				await stack.dumpDatabase(dump);
+				expect(fs.statSync(dump).size).toBeGreaterThan(10_000);
+				expect(scanPaths([stack.n8n.userFolder, portalLog], [...secrets.values()])).toEqual([]);
+				const workflows = await stack.publicApi<{ data: Array<{ id: string }> }>(
+					'GET',
+					'/workflows',
+				);
+				for (const workflow of workflows.data) {
+					for (const summary of await stack.executions(workflow.id)) {
+						// Plain JSON from the API: its text holds every string (scanText also looks for escaped forms).
+						const execution = JSON.stringify(await stack.execution(summary.id));
+						expect(scanText(execution, [...secrets.values()], `execution ${summary.id}`)).toEqual(
+							[],
+						);
+					}
+				}
+			}
+		} finally {
+			await stack?.stop();
+			await portal?.stop();
+			fs.rmSync(portalLog, { force: true });
+		}
+	}, 300_000);
+
+	/** Webhook (POST, body `{ ids }`) → Delete Opportunities; activated, and its production URL answering. */
+	const deployWorkflow = async (
+		webhookPath: string,
+		credential: { id: string; name: string },
+		options: Json,
+	) => {
+		const workflowId = await stack.createWorkflow(
+			linearWorkflow(`queue: ${webhookPath}`, [
+				{
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					webhookId: randomUUID(),
+					parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
+				},
+				{
+					name: DELETE_NODE,
+					type: NODE_TYPE,
+					typeVersion: 1,
+					parameters: { opportunityIds: '={{ $json.body.ids }}', options },
+					credentials: { onlyofficeApi: credential },
+				},
+			]),
+		);
+		await stack.activateWorkflow(workflowId);
+		await stack.waitForWebhook(webhookPath);
+		return workflowId;
+	};
+
+	const send = async (webhookPath: string, ids: number[]) => {
+		const response = await fetch(stack.webhookUrl(webhookPath), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ids }),
+		});
+		const text = await response.text();
+		if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
+	};
+
+	const webhookIds = (execution: Execution) =>
+		(nodeOutputItems(execution, 'Webhook')[0].json.body as { ids: number[] }).ids;
+
+	/** The portal's answered deletes for exactly these IDs (the requests of one batch), oldest first. */
+	const putsFor = (ids: number[]) => {
+		const key = keyOf(ids);
+		return portal.requests.filter(
+			(r) =>
+				r.method === 'PUT' &&
+				r.path.startsWith('/api/2.0/crm/opportunity') &&
+				keyOf(requestIds(r)) === key,
+		);
+	};
+	const recordsOf = (request: LoggedRequest): Json[] =>
+		(JSON.parse(request.responseBody ?? '{}') as { response?: Json[] }).response ?? [];
+
+	/**
+	 * The execution's output is exactly what the portal answered its requests: for each requested ID in order,
+	 * the record the portal returned for it, or `{ id, deleted: false, reason }` when no answer returned it.
+	 * Every batch was answered once with 200 (after a 401, if any, the same batch again). Returns the IDs
+	 * output as deleted.
+	 */
+	const expectOutputMatchesPortal = (execution: Execution, batchSize: number): number[] => {
+		const ids = webhookIds(execution);
+		const returned = new Map<number, Json>();
+		for (let start = 0; start < ids.length; start += batchSize) {
+			const batch = ids.slice(start, start + batchSize);
+			const answered = putsFor(batch).filter((r) => r.status === 200);
+			expect(answered).toHaveLength(1);
+			for (const record of recordsOf(answered[0])) returned.set(Number(record.id), record);
+		}
+		const expected = ids.map(
+			(id) => returned.get(id) ?? { id, deleted: false, reason: NOT_DELETED_REASON },
+		);
+		const output = nodeOutputItems(execution, DELETE_NODE).map((item) => item.json);
+		expect(output).toEqual(expected);
+		return [...returned.keys()];
+	};
+
+	const endedExecutions = async (workflowId: string, count: number) => {
+		const summaries = await stack.waitForEndedExecutions(workflowId, count, 240_000);
+		return await Promise.all(summaries.map((summary) => stack.execution(summary.id)));
+	};
+
+	test('overlapping clean-ups: 20 executions at once, each ID asked by two, on both workers', async () => {
+		const workflowId = await deployWorkflow('queue-overlap', tokenCredential, {
+			batchSize: 1000,
+			notDeleted: 'output',
+		});
+		// 20 blocks of 500 IDs; execution k asks blocks k and k+1 (the last one blocks 19 and 0): 1,000 IDs each.
+		const block = (b: number) => range(1 + (b % 20) * 500, 500);
+		const asked = range(0, 20).map((k) => [...block(k), ...block(k + 1)]);
+		portal.clearRequests();
+		await Promise.all(asked.map((ids) => send('queue-overlap', ids)));
+
+		const executions = await endedExecutions(workflowId, 20);
+		expect(executions.map((e) => e.status)).toEqual(Array(20).fill('success'));
+		expect(executions.map((e) => keyOf(webhookIds(e))).sort()).toEqual(asked.map(keyOf).sort());
+		const ranOn = new Set(executions.map((e) => stack.workerOf(e.id)?.name));
+		expect([...ranOn].sort()).toEqual(['w1', 'w2']);
+		// The requests truly overlapped at the portal.
+		expect(portal.maxConcurrentRequests).toBeGreaterThanOrEqual(2);
+
+		const reportedBy = new Map<number, number>();
+		for (const execution of executions) {
+			for (const id of expectOutputMatchesPortal(execution, 1000))
+				reportedBy.set(id, (reportedBy.get(id) ?? 0) + 1);
+		}
+		const all = range(1, 10_000);
+		// Every ID was output as deleted by at least one execution (the one whose request deleted it); some by
+		// two, whose requests loaded the same deal before either deleted it (the server's behaviour).
+		expect(all.filter((id) => !reportedBy.has(id))).toEqual([]);
+		expect([...reportedBy.values()].filter((n) => n > 2)).toEqual([]);
+		expect([...reportedBy.values()].some((n) => n === 2)).toBe(true);
+		// The portal agrees: each deleted once, none left, nothing outside the asked IDs touched.
+		const deleted = portal.deletedIds();
+		expect(new Set(deleted).size).toBe(deleted.length);
+		expect([...deleted].sort((a, b) => a - b)).toEqual(all);
+		expect(all.filter((id) => portal.hasOpportunity(id))).toEqual([]);
+		expect(portal.hasOpportunity(10_001)).toBe(true);
+	}, 300_000);
+
+	test('e-mail and password on workers: the portal revokes the session mid-way, each execution logs in again at most once', async () => {
+		const admin = portal.users.admin;
+		const credential = { id: '', name: 'ONLYOFFICE (e-mail and password)' };
+		credential.id = await stack.main.createCredential({
+			name: credential.name,
+			type: 'onlyofficeApi',
+			data: {
+				portalUrl: portal.url,
+				authMethod: 'emailPassword',
+				email: admin.email,
+				password: admin.password,
+			},
+		});
+		const workflowId = await deployWorkflow('queue-login', credential, { batchSize: 100 });
+		// Six executions (more than one worker takes at --concurrency=5) of five 100-ID batches each.
+		const asked = range(0, 6).map((k) => range(10_001 + k * 500, 500));
+		const demoTokens = new Set(Object.values(portal.users).map((u) => u.token));
+		portal.clearRequests();
+		const logins = () =>
+			portal.requests.filter((r) => r.path.startsWith('/api/2.0/authentication'));
+		const answeredPuts = () =>
+			portal.requests.filter((r) => r.method === 'PUT' && r.status === 200);
+		await Promise.all(asked.map((ids) => send('queue-login', ids)));
+
+		// Mid-way: every execution has had a batch deleted (so its first log-in is over), none has finished.
+		const answeredOf = (ids: number[]) =>
+			answeredPuts().filter((r) => ids.includes(requestIds(r)[0])).length;
+		await waitFor(
+			'a deleted batch in every execution',
+			() => (asked.every((ids) => answeredOf(ids) >= 1) ? true : undefined),
+			{ timeoutMs: 120_000, intervalMs: 20 },
+		);
+		expect(asked.every((ids) => answeredOf(ids) < 5)).toBe(true);
+		collectSecrets();
+		const sessions = portal.activeTokens().filter((token) => !demoTokens.has(token));
+		expect(sessions.length).toBeGreaterThanOrEqual(1);
+		const loginsBefore = logins().length;
+		const requestsBefore = portal.requests.length;
+		for (const token of sessions) portal.revokeToken(token);
+
+		const executions = await endedExecutions(workflowId, 6);
+		collectSecrets();
+		expect(executions.map((e) => e.status)).toEqual(Array(6).fill('success'));
+		expect(new Set(executions.map((e) => stack.workerOf(e.id)?.name)).size).toBe(2);
+		// The node sends a batch, and on a 401 sends it once more through n8n's own refresh, which logs in and
+		// retries: so the batch that meets the revoked session shows one or two 401s, then one 200.
+		let metRevokedSession = 0;
+		for (const execution of executions) {
+			const ids = webhookIds(execution);
+			expect(expectOutputMatchesPortal(execution, 100).sort((a, b) => a - b)).toEqual(ids);
+			const rejectedBatches = range(0, 5).filter((b) =>
+				putsFor(ids.slice(b * 100, b * 100 + 100)).some((r) => r.status === 401),
+			);
+			expect(rejectedBatches.length).toBeLessThanOrEqual(1);
+			if (rejectedBatches.length === 1) metRevokedSession += 1;
+		}
+		const loginsAfter = portal.requests
+			.slice(requestsBefore)
+			.filter((r) => r.path.startsWith('/api/2.0/authentication'));
+		// Each execution that met the revoked session had to log in again to get its batch deleted; as many
+		// log-ins as such executions means each logged in once, none twice.
+		expect(metRevokedSession).toBeGreaterThanOrEqual(1);
+		expect(loginsAfter.length).toBe(metRevokedSession);
+		expect(loginsAfter.every((r) => r.status === 201)).toBe(true);
+		// Before the revocation, at most one log-in per execution (those that started before any was stored).
+		expect(loginsBefore).toBeGreaterThanOrEqual(1);
+		expect(loginsBefore).toBeLessThanOrEqual(6);
+		expect(range(10_001, 3000).filter((id) => portal.hasOpportunity(id))).toEqual([]);
+
+		// No secret in the executions, the stack's logs or the database (all of it again in afterAll).
+		const dump = path.join(stack.n8n.userFolder, 'harness', 'database-after-login.sql');
+		await stack.dumpDatabase(dump);
+		expect(scanPaths([...stack.logFiles(), dump, portalLog], [...secrets.values()])).toEqual([]);
+		expect(scanText(JSON.stringify(executions), [...secrets.values()], 'executions')).toEqual([]);
+		fs.rmSync(dump);
+	}, 300_000);
+
+	test('a worker killed mid-delete: the execution fails; n8n retries it on the surviving worker; running the same input again accounts for every ID', async () => {
+		const workflowId = await deployWorkflow('queue-crash', tokenCredential, {
+			batchSize: 500,
+			notDeleted: 'output',
+		});
+		const ids = range(13_001, 3000);
+		const known = new Set(stack.workers.flatMap((w) => w.startedExecutions()));
+		portal.clearRequests();
+		await send('queue-crash', ids);
+
+		// Mid-delete: one batch answered, the next one in flight at the portal.
+		const puts = () => portal.requests.filter((r) => r.method === 'PUT');
+		await waitFor(
+			'a delete in flight after an answered one',
+			() => {
+				const p = puts();
+				return p.length >= 2 && p[0].status === 200 && p[p.length - 1].status === 0
+					? true
+					: undefined;
+			},
+			{ timeoutMs: 120_000, intervalMs: 20 },
+		);
+		const [executionId] = stack.workers
+			.flatMap((w) => w.startedExecutions())
+			.filter((id) => !known.has(id));
+		const victim = stack.workerOf(executionId) as QueueWorker;
+		const survivor = stack.workers.find((w) => w !== victim) as QueueWorker;
+		expect(victim).toBeDefined();
+		await victim.kill();
+
+		const failed = await waitFor(
+			`execution ${executionId} to end`,
+			async () => {
+				const execution = await stack.execution(executionId);
+				return ['error', 'crashed', 'success', 'canceled'].includes(execution.status)
+					? execution
+					: undefined;
+			},
+			{ timeoutMs: 120_000, intervalMs: 500 },
+		);
+		expect(failed.status).toBe('error');
+		expect(failed.finished).toBe(false);
+		// The portal finished the request the worker was waiting for: part of the IDs are gone.
+		const goneBefore = ids.filter((id) => !portal.hasOpportunity(id));
+		expect(goneBefore.length).toBeGreaterThanOrEqual(1000);
+		expect(goneBefore.length).toBeLessThan(ids.length);
+
+		// n8n's own retry (the editor's Retry button): accepted, and run by the surviving worker. In n8n
+		// 2.40.7 it cannot run the node again: marking the crashed execution failed replaced its data, so the
+		// retry has nothing to run and ends at once with the same error, deleting nothing. (Hence the README:
+		// after a crash, run the workflow again with the same input.)
+		const retried = await stack.main.call<{ id: string; retryOf: string }>(
+			'POST',
+			`/rest/executions/${executionId}/retry`,
+			{ loadWorkflow: false },
+		);
+		expect(retried.retryOf).toBe(executionId);
+		const retry = await waitFor(
+			`retry ${retried.id} to end`,
+			async () => {
+				const execution = await stack.execution(String(retried.id));
+				return execution.status !== 'running' && execution.status !== 'new' ? execution : undefined;
+			},
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		expect(stack.workerOf(retry.id)).toBe(survivor);
+		expect(Object.keys(retry.data.resultData.runData)).not.toContain(DELETE_NODE);
+		expect(ids.filter((id) => !portal.hasOpportunity(id))).toEqual(goneBefore);
+
+		// The recovery that works: the same input again, on the surviving worker. Its output accounts for every
+		// requested ID: deleted now, or not deleted because the crashed run had deleted it already.
+		portal.clearRequests();
+		await send('queue-crash', ids);
+		const rerun = (await endedExecutions(workflowId, 3)).find(
+			(e) => e.id !== executionId && e.id !== retry.id,
+		) as Execution & { id: string; status: string };
+		expect(rerun.status).toBe('success');
+		expect(stack.workerOf(rerun.id)).toBe(survivor);
+		const deletedNow = expectOutputMatchesPortal(rerun, 500);
+		const output = nodeOutputItems(rerun, DELETE_NODE).map((item) => item.json);
+		expect(output.map((item) => item.id)).toEqual(ids);
+		expect(output.filter((item) => item.deleted === false).map((item) => item.id)).toEqual(
+			goneBefore,
+		);
+		expect([...deletedNow].sort((a, b) => a - b)).toEqual(
+			ids.filter((id) => !goneBefore.includes(id)),
+		);
+		expect(ids.filter((id) => portal.hasOpportunity(id))).toEqual([]);
+	}, 300_000);
+});

@@ -1,28 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+
 import { responsibleIdField, stageIdField, tagsField } from '../shared/opportunityFilterFields';
 
 export interface TriggerOptions {
 	simplify: boolean;
 }
 
-export const optionsCollection: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to return ten fields of each opportunity (title, stage, bid, people, close date) instead of the full record',
-		},
-	],
-};
+export const nodeOptions: INodeProperties = optionsCollection([simplifyOption]);
 
 export const properties: INodeProperties[] = [
 	{
@@ -58,5 +44,5 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [responsibleIdField, stageIdField, tagsField],
 	},
-	optionsCollection,
+	nodeOptions,
 ];

@@ -4,10 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readFailureError } from '../shared/nodeErrors';
 import type { OpportunityFilters } from '../shared/opportunitySearch';
 import { simplifyOpportunity } from '../shared/opportunityOutput';
-import { optionDefaults } from '../shared/optionDefaults';
+import { optionDefaults } from '../shared/optionsCollection';
 import type { PortalConnection } from '../shared/transport';
 import type { TriggerOptions } from './description';
-import { optionsCollection } from './description';
+import { nodeOptions } from './description';
 import { latestState, recordState } from './latestStates';
 import { latestClosedOpportunity, pollClosedOpportunities } from './pollClosedOpportunities';
 import { newestOpportunity, pollNewOpportunities } from './pollNewOpportunities';
@@ -49,7 +49,7 @@ export async function pollOpportunities(
 	const event = this.getNodeParameter('event') as TriggerEvent;
 	const filters = readFilters.call(this);
 	const options = {
-		...optionDefaults<TriggerOptions>(optionsCollection),
+		...optionDefaults<TriggerOptions>(nodeOptions),
 		...(this.getNodeParameter('options', {}) as Partial<TriggerOptions>),
 	};
 	const toItem = (deal: IDataObject): INodeExecutionData => ({

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { optionDefaults } from '../shared/optionDefaults';
+import { optionDefaults } from '../shared/optionsCollection';
 import { toItem } from '../shared/opportunityOutput';
 import type { OperationHints, PortalConnection, PortalFailure } from '../shared/transport';
 import type { DeletionReport } from './deleteInBatches';
 import { deleteInBatches } from './deleteInBatches';
 import { describeOutcomes, formatIds, outputFor } from './deletionOutput';
 import type { DeleteOptions } from './description';
-import { optionsCollection } from './description';
+import { nodeOptions } from './description';
 import { dryRun } from './dryRun';
 import { failItems } from './errorItems';
 import type { DeletionPlan } from './planDeletion';
@@ -20,7 +20,7 @@ const DELETE_HINTS: OperationHints = { rejected: 'Check the opportunity IDs sent
 /** The node's run: read and check every item, then delete (or look up, in a dry run) every ID once. */
 export async function deleteOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = {
-		...optionDefaults<DeleteOptions>(optionsCollection),
+		...optionDefaults<DeleteOptions>(nodeOptions),
 		...(this.getNodeParameter('options', 0, {}) as Partial<DeleteOptions>),
 	};
 	const { requests, errorItems } = readRequestedIds.call(this, options.skipItemsWithoutId);

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+
 export interface DeleteOptions {
 	batchSize: number;
 	deleteLimit: number;
@@ -10,92 +12,78 @@ export interface DeleteOptions {
 	timeout: number;
 }
 
-export const optionsCollection: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
-		{
-			displayName: 'Batch Size',
-			name: 'batchSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 1000 },
-			default: 500,
-			description:
-				'How many IDs to send in one request. ONLYOFFICE returns at most 1000 deleted opportunities per request, so 1000 is the maximum.',
-		},
-		{
-			displayName: 'Delete Limit',
-			name: 'deleteLimit',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 0,
-			description:
-				'Stop without deleting anything if a run asks to delete more opportunities than this. 0 means no limit.',
-		},
-		{
-			displayName: 'Dry Run',
-			name: 'dryRun',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to only look the opportunities up and output those that would be deleted, deleting nothing',
-		},
-		{
-			displayName: 'IDs Not Deleted',
-			name: 'notDeleted',
-			type: 'options',
-			default: 'ignore',
-			description:
-				'What to do with IDs ONLYOFFICE did not delete because they do not exist, were already deleted, or this user may not delete them',
-			options: [
-				{
-					name: 'Ignore',
-					value: 'ignore',
-					description: 'Output nothing for them; a schedule that repeats a delete keeps working',
-				},
-				{
-					name: 'Output an Item',
-					value: 'output',
-					description:
-						'Output an item with the ID, "deleted": false and a reason for each, linked to its input items',
-				},
-				{
-					name: 'Fail',
-					value: 'fail',
-					description: 'Stop with an error naming them (the others are still deleted)',
-				},
-			],
-		},
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to return ten fields of each opportunity (title, stage, bid, people, close date) instead of the full record',
-		},
-		{
-			displayName: 'Skip Items Without ID',
-			name: 'skipItemsWithoutId',
-			type: 'boolean',
-			default: false,
-			description:
-				"Whether to skip items whose 'Opportunity IDs' are empty instead of stopping with an error",
-		},
-		{
-			displayName: 'Timeout',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1000 },
-			default: 120000,
-			description:
-				'How long to wait for each answer from ONLYOFFICE, in milliseconds. Deleting 1000 opportunities can take a while.',
-		},
-	],
-};
+export const nodeOptions: INodeProperties = optionsCollection([
+	{
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: 500,
+		description:
+			'How many IDs to send in one request. ONLYOFFICE returns at most 1000 deleted opportunities per request, so 1000 is the maximum.',
+	},
+	{
+		displayName: 'Delete Limit',
+		name: 'deleteLimit',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			'Stop without deleting anything if a run asks to delete more opportunities than this. 0 means no limit.',
+	},
+	{
+		displayName: 'Dry Run',
+		name: 'dryRun',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to only look the opportunities up and output those that would be deleted, deleting nothing',
+	},
+	{
+		displayName: 'IDs Not Deleted',
+		name: 'notDeleted',
+		type: 'options',
+		default: 'ignore',
+		description:
+			'What to do with IDs ONLYOFFICE did not delete because they do not exist, were already deleted, or this user may not delete them',
+		options: [
+			{
+				name: 'Ignore',
+				value: 'ignore',
+				description: 'Output nothing for them; a schedule that repeats a delete keeps working',
+			},
+			{
+				name: 'Output an Item',
+				value: 'output',
+				description:
+					'Output an item with the ID, "deleted": false and a reason for each, linked to its input items',
+			},
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Stop with an error naming them (the others are still deleted)',
+			},
+		],
+	},
+	simplifyOption,
+	{
+		displayName: 'Skip Items Without ID',
+		name: 'skipItemsWithoutId',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to skip items whose 'Opportunity IDs' are empty instead of stopping with an error",
+	},
+	{
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1000 },
+		default: 120000,
+		description:
+			'How long to wait for each answer from ONLYOFFICE, in milliseconds. Deleting 1000 opportunities can take a while.',
+	},
+]);
 
 /** Everything the user sets on the node. */
 export const properties: INodeProperties[] = [
@@ -117,5 +105,5 @@ export const properties: INodeProperties[] = [
 			'The opportunities to delete: an ID, a list separated by commas, semicolons or line breaks, or an array. By default, the ID of each incoming item.',
 		hint: 'IDs are whole numbers such as 1045. Write "1, 234" or [1, 234] for two IDs: "1,234" is refused as ambiguous.',
 	},
-	optionsCollection,
+	nodeOptions,
 ];

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+
 import {
 	responsibleIdField,
 	stageIdField,
@@ -68,53 +70,39 @@ export const filtersCollection: INodeProperties = {
 	],
 };
 
-export const optionsCollection: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
-		{
-			displayName: 'Simplify',
-			name: 'simplify',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to return ten fields of each opportunity (title, stage, bid, people, close date) instead of the full record',
-		},
-		{
-			displayName: 'Sort By',
-			name: 'sortBy',
-			type: 'options',
-			default: 'id',
-			description:
-				"The order of the deals. By ID keeps paging stable; with 'Return All' any other order is applied after all pages are in.",
-			options: [
-				{ name: 'Bid Value', value: 'bidValue' },
-				{
-					name: 'Close Date',
-					value: 'closeDate',
-					description: 'Expected close date of open deals, actual close date of closed ones',
-				},
-				{ name: 'ID', value: 'id' },
-				{ name: 'Responsible', value: 'responsible' },
-				{ name: 'Stage', value: 'stage', description: 'In the order of the portal’s pipeline' },
-				{ name: 'Title', value: 'title' },
-			],
-		},
-		{
-			displayName: 'Sort Order',
-			name: 'sortOrder',
-			type: 'options',
-			default: 'ascending',
-			options: [
-				{ name: 'Ascending', value: 'ascending' },
-				{ name: 'Descending', value: 'descending' },
-			],
-		},
-	],
-};
+export const nodeOptions: INodeProperties = optionsCollection([
+	simplifyOption,
+	{
+		displayName: 'Sort By',
+		name: 'sortBy',
+		type: 'options',
+		default: 'id',
+		description:
+			"The order of the deals. By ID keeps paging stable; with 'Return All' any other order is applied after all pages are in.",
+		options: [
+			{ name: 'Bid Value', value: 'bidValue' },
+			{
+				name: 'Close Date',
+				value: 'closeDate',
+				description: 'Expected close date of open deals, actual close date of closed ones',
+			},
+			{ name: 'ID', value: 'id' },
+			{ name: 'Responsible', value: 'responsible' },
+			{ name: 'Stage', value: 'stage', description: 'In the order of the portal’s pipeline' },
+			{ name: 'Title', value: 'title' },
+		],
+	},
+	{
+		displayName: 'Sort Order',
+		name: 'sortOrder',
+		type: 'options',
+		default: 'ascending',
+		options: [
+			{ name: 'Ascending', value: 'ascending' },
+			{ name: 'Descending', value: 'descending' },
+		],
+	},
+]);
 
 /** Everything the user sets on the node. */
 export const properties: INodeProperties[] = [
@@ -135,5 +123,5 @@ export const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 	filtersCollection,
-	optionsCollection,
+	nodeOptions,
 ];

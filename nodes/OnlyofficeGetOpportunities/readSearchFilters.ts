@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../shared/nodeErrors';
-import { optionDefaults } from '../shared/optionDefaults';
+import { optionDefaults } from '../shared/optionsCollection';
 import type { OpportunityFilters, OpportunitySearch, StageType } from '../shared/opportunitySearch';
 import { STAGE_TYPE_NUMBERS } from '../shared/opportunitySearch';
 import type { SortField, SortOrder } from '../shared/sortOpportunities';
@@ -14,7 +14,7 @@ import {
 	InvalidCloseDateError,
 } from './closeDateRange';
 import type { SearchOptions } from './description';
-import { optionsCollection } from './description';
+import { nodeOptions } from './description';
 
 /** One item's search, checked. */
 export interface ItemSearch {
@@ -70,7 +70,7 @@ export function readSearchFilters(this: IExecuteFunctions): {
 
 function readItemSearch(this: IExecuteFunctions, itemIndex: number, timeZone: string): ItemSearch {
 	const options = {
-		...optionDefaults<SearchOptions>(optionsCollection),
+		...optionDefaults<SearchOptions>(nodeOptions),
 		...(this.getNodeParameter('options', itemIndex, {}) as Partial<SearchOptions>),
 	};
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

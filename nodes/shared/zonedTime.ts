@@ -64,15 +64,7 @@ export function wallTimeAt(epochMs: number, timeZone: string): WallTime {
 /** The zone's offset from UTC at `epochMs`, in whole minutes (east positive). */
 export function offsetMinutesAt(epochMs: number, timeZone: string): number {
 	const wall = wallTimeAt(epochMs, timeZone);
-	const asUtc = Date.UTC(
-		wall.year,
-		wall.month - 1,
-		wall.day,
-		wall.hour,
-		wall.minute,
-		wall.second,
-		wall.millisecond,
-	);
+	const asUtc = utcReading(wall);
 	return Math.round((asUtc - epochMs) / 60_000);
 }
 
@@ -82,15 +74,7 @@ export function offsetMinutesAt(epochMs: number, timeZone: string): number {
  * time shown twice is its first occurrence.
  */
 export function instantOf(wall: WallTime, timeZone: string): number {
-	const asUtc = Date.UTC(
-		wall.year,
-		wall.month - 1,
-		wall.day,
-		wall.hour,
-		wall.minute,
-		wall.second,
-		wall.millisecond,
-	);
+	const asUtc = utcReading(wall);
 	const before = asUtc - offsetMinutesAt(asUtc - 86_400_000, timeZone) * 60_000;
 	const after = asUtc - offsetMinutesAt(asUtc + 86_400_000, timeZone) * 60_000;
 	const candidates = [before, after].filter(
@@ -111,5 +95,18 @@ export function formatWithOffset(epochMs: number, timeZone: string): string {
 	return (
 		`${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:` +
 		`${pad(wall.second)}.${pad(wall.millisecond, 3)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
+	);
+}
+
+/** The instant a wall-clock time would be if it were UTC: the start for finding a zone's offset. */
+function utcReading(wall: WallTime): number {
+	return Date.UTC(
+		wall.year,
+		wall.month - 1,
+		wall.day,
+		wall.hour,
+		wall.minute,
+		wall.second,
+		wall.millisecond,
 	);
 }

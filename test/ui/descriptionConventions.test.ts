@@ -332,8 +332,10 @@ describe.each(listedNodeDescriptions())("n8n's UX conventions: the node %s", (_n
 	});
 
 	test('its subtitle (under it on the canvas) is in Title Case', () => {
+		// A literal that ends in a space runs on into a parameter's value ("Get up to " + limit): its last word
+		// is not the title's last, so a minor word there stays lower case.
 		const findings = subtitleTexts(node.subtitle).flatMap((text) =>
-			titleCaseProblems(text).map(at(`subtitle "${text}"`)),
+			titleCaseProblems(/\s$/.test(text) ? `${text}0` : text).map(at(`subtitle "${text}"`)),
 		);
 		expect(findings).toEqual([]);
 	});
@@ -351,10 +353,10 @@ describe.each(listedNodeDescriptions())("n8n's UX conventions: the node %s", (_n
 							where: here,
 							problem: `"${property.displayName}" should end with "${several ? 'Names or IDs' : 'Name or ID'}"`,
 						});
-					if (!/^Choose from the list, or specify/.test(property.description ?? ''))
+					if (!/\bChoose from the list, or specify /.test(property.description ?? ''))
 						findings.push({
 							where: here,
-							problem: 'the description should start "Choose from the list, or specify …"',
+							problem: 'the description should say "Choose from the list, or specify …"',
 						});
 				}
 				if (property.type === 'collection')

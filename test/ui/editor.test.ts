@@ -1,8 +1,9 @@
 /**
- * The node as a user meets it: n8n's editor (2.40.7) in headless Chromium, with this package installed and a
- * stand-in ONLYOFFICE portal. One user's session, step by step: sign in, find the node in the node panel, add
- * it, create the credential (a wrong token first), read every label and description, run the workflow, run it
- * with a bad ID, and look at the icon in both themes.
+ * The nodes as a user meets them: n8n's editor (2.40.7) in headless Chromium, with this package installed and a
+ * stand-in ONLYOFFICE portal. One user's session, step by step: sign in, find the delete node in the node
+ * panel, add it, create the credential (a wrong token first), read every label and description, run the
+ * workflow, run it with a bad ID, and look at the icon in both themes. Then a second session with the search
+ * node: find it, read its labels, open its dropdowns as the editor loads them from the portal, and run it.
  *
  * Every text the editor shows is compared with the node's and the credential's own descriptions (imported
  * from their sources), so the test fails when what users see diverges from what the code says.
@@ -19,6 +20,7 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 
 import { OnlyofficeApi } from '../../credentials/OnlyofficeApi.credentials';
 import { OnlyofficeDeleteOpportunities } from '../../nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node';
+import { OnlyofficeGetOpportunities } from '../../nodes/OnlyofficeGetOpportunities/OnlyofficeGetOpportunities.node';
 import { N8nEditor, normalizeText } from './n8nEditor';
 import { startUiEnvironment, type UiEnvironment } from './uiEnvironment';
 
@@ -42,46 +44,55 @@ const choicesOf = (p: INodeProperties) =>
 		name: normalizeText(String((o as INodePropertyOptions).name)),
 		description: normalizeText(String((o as INodePropertyOptions).description ?? '')),
 	}));
-/** Text as n8n shows it: descriptions are rendered as HTML, so whitespace collapses. */
-const shown = (text: string | undefined) => normalizeText(text ?? '');
+/** Text as n8n shows it: descriptions are rendered as HTML, so tags vanish and whitespace collapses. */
+const shown = (text: string | undefined) => normalizeText((text ?? '').replace(/<[^>]*>/g, ''));
+
+const searchNode = new OnlyofficeGetOpportunities().description;
+const SEARCH_NODE_NAME = searchNode.defaults.name as string;
+const searchProperty = (name: string) => property(name, searchNode.properties);
+const searchCollection = (name: string) =>
+	(searchProperty(name).options ?? []) as INodeProperties[];
 
 let env: UiEnvironment;
 let editor: N8nEditor;
+/** The search node's session (a page of its own, so it does not depend on the delete node's workflow). */
+let searchEditor: N8nEditor | undefined;
 const diagnostics = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-ui-test-'));
 
 /**
- * Steps share the page: once one fails, the rest are skipped with the reason, except
+ * Steps of a chain (the delete node's session, the search node's) share a page: once one fails, the rest of
+ * its chain are skipped with the reason, except
  * - `reads`: a step that only reads the page (labels, descriptions) and fails on a text that differs: the page
  *   is still where the next step expects it, so the next steps run (each text difference is reported once);
  * - `standalone`: a step with its own page (the dark theme), which runs whatever happened before.
  */
-let brokenAt: string | undefined;
+const brokenAt: Record<string, string | undefined> = {};
 let failed = false;
 function step(
 	name: string,
 	fn: () => Promise<void>,
-	kind: { reads?: boolean; standalone?: boolean } = {},
+	kind: { reads?: boolean; standalone?: boolean; chain?: 'delete' | 'search' } = {},
 ): void {
+	const chain = kind.chain ?? 'delete';
 	test(
 		name,
 		async () => {
-			if (brokenAt && !kind.standalone)
-				throw new Error(`skipped: the earlier step "${brokenAt}" failed`);
+			if (brokenAt[chain] && !kind.standalone)
+				throw new Error(`skipped: the earlier step "${brokenAt[chain]}" failed`);
 			try {
 				await fn();
 			} catch (error) {
 				const textDiffers = typeof error === 'object' && error !== null && 'matcherResult' in error;
-				if (!kind.standalone && !(kind.reads && textDiffers)) brokenAt = name;
+				if (!kind.standalone && !(kind.reads && textDiffers)) brokenAt[chain] = name;
 				const stem = path.join(diagnostics, name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60));
-				await editor?.page
-					.screenshot({ path: `${stem}.png`, fullPage: true })
-					.catch(() => undefined);
-				await editor?.page
+				const page = chain === 'search' ? searchEditor : editor;
+				await page?.page.screenshot({ path: `${stem}.png`, fullPage: true }).catch(() => undefined);
+				await page?.page
 					.content()
 					.then((html) => fs.writeFileSync(`${stem}.html`, html))
 					.catch(() => undefined);
-				const errors = editor?.pageErrors.length
-					? `\npage errors: ${editor.pageErrors.join(' | ')}`
+				const errors = page?.pageErrors.length
+					? `\npage errors: ${page.pageErrors.join(' | ')}`
 					: '';
 				(error as Error).message +=
 					`\n[ui] screenshot and HTML: ${stem}.png/.html; n8n's log: ${env?.server.logFile}${errors}`;
@@ -99,6 +110,10 @@ function warnIfDistIsStale(): void {
 		[
 			'nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.ts',
 			'dist/nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node.js',
+		],
+		[
+			'nodes/OnlyofficeGetOpportunities/description.ts',
+			'dist/nodes/OnlyofficeGetOpportunities/description.js',
 		],
 		['credentials/OnlyofficeApi.credentials.ts', 'dist/credentials/OnlyofficeApi.credentials.js'],
 	];
@@ -126,6 +141,7 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
+	await searchEditor?.close();
 	await editor?.close();
 	await env?.stop();
 	if (!failed) fs.rmSync(diagnostics, { recursive: true, force: true });
@@ -364,5 +380,159 @@ describe('n8n editor: ONLYOFFICE Delete Opportunities as a user meets it', () =>
 			}
 		},
 		{ standalone: true },
+	);
+});
+
+describe('n8n editor: ONLYOFFICE Get Opportunities as a user meets it', () => {
+	const search = (name: string, fn: () => Promise<void>, kind: { reads?: boolean } = {}) =>
+		step(name, fn, { ...kind, chain: 'search' });
+	const ui = () => {
+		if (!searchEditor) throw new Error('the search session did not open');
+		return searchEditor;
+	};
+	const filters = () => ui().collectionAddButton(searchProperty('filters').placeholder as string);
+	const choiceNames = (choices: Array<{ name: string }>) => choices.map((c) => c.name);
+
+	search(
+		'a new session finds the search node by "get opportunities", with its description and icon',
+		async () => {
+			const owner = env.server.owner;
+			if (!owner) throw new Error('the harness set up no owner');
+			// Its own credential, so this session does not rest on the delete node's steps; n8n picks a
+			// stored credential for a node added to a workflow.
+			await env.server.createCredential({
+				name: 'ONLYOFFICE (search session)',
+				type: 'onlyofficeApi',
+				data: { portalUrl: env.portal.url, authMethod: 'apiToken', apiToken: env.portal.token },
+			});
+			searchEditor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl });
+			await ui().signIn(owner);
+			await ui().newWorkflow();
+			await ui().openNodePanel();
+			await ui().searchNodePanel('get opportunities');
+			const item = ui().nodePanelItem(searchNode.displayName);
+			await item.waitFor();
+			expect(
+				normalizeText(await item.getByTestId('node-creator-item-description').innerText()),
+			).toBe(shown(searchNode.description));
+			const icon = await ui().imageInfo(ui().nodePanelIcon(searchNode.displayName));
+			expect(icon.naturalWidth).toBeGreaterThan(0);
+			// "ONLYOFFICE" finds both nodes.
+			await ui().searchNodePanel('ONLYOFFICE');
+			for (const displayName of [NODE_DISPLAY_NAME, searchNode.displayName])
+				await ui().nodePanelItem(displayName).waitFor();
+		},
+	);
+
+	search(
+		'adds it with the credential chosen: Return All, and Limit only while Return All is off',
+		async () => {
+			await ui().addNodeFromPanel(searchNode.displayName);
+			expect(await ui().canvasNodeNames()).toEqual([
+				expect.stringMatching(/Execute workflow/),
+				SEARCH_NODE_NAME,
+			]);
+			await ui().parameters.getByTestId('node-credentials-select').waitFor();
+			for (const name of ['returnAll', 'limit']) {
+				const label = ui().parameterLabel(name);
+				expect({ name, label: await ui().labelText(label) }).toEqual({
+					name,
+					label: searchProperty(name).displayName,
+				});
+				expect({ name, description: await ui().tooltipText(label) }).toEqual({
+					name,
+					description: shown(searchProperty(name).description),
+				});
+			}
+			const returnAll = ui().parameterItem('returnAll').locator('.el-switch');
+			await returnAll.click();
+			await ui().parameterItem('returnAll').locator('.el-switch.is-checked').waitFor();
+			await ui().parameterLabel('limit').waitFor({ state: 'hidden' });
+			await returnAll.click();
+			await ui().parameterLabel('limit').waitFor();
+		},
+	);
+
+	search("the Stage filter's dropdown lists the portal's stages as n8n loads them", async () => {
+		const stage = searchCollection('filters').find((o) => o.name === 'stageId');
+		expect(stage?.displayName).toBe('Stage Name or ID');
+		// The editor asks n8n for the stages as soon as the field appears; the list opens once they are in.
+		const loaded = ui().page.waitForResponse(
+			(r) =>
+				r.url().endsWith('/rest/dynamic-node-parameters/options') &&
+				(r.request().postData() ?? '').includes('"getStages"'),
+		);
+		await ui().addOption('Stage Name or ID', 'stageId', filters());
+		expect((await loaded).status()).toBe(200);
+		const stages = await ui().dropdownChoices('stageId');
+		expect(choiceNames(stages)).toEqual(env.portal.stages().map((s) => s.title));
+		expect(stages.find((s) => s.name === 'Lost')?.description).toBe('Lost stage');
+	});
+
+	search('executing it with Stage "Lost" and Limit 3 outputs the first lost deals', async () => {
+		const lostStage = env.portal.stages().find((s) => s.title === 'Lost');
+		const lost = env.portal
+			.opportunityIds()
+			.filter((id) => env.portal.getOpportunity(id)?.stageId === lostStage?.id)
+			.sort((a, b) => a - b);
+		expect(lost.length).toBeGreaterThan(0);
+		const expected = Math.min(3, lost.length);
+		await ui().selectDropdownChoice('stageId', 'Lost');
+		await ui().setFixedValue('limit', '3');
+		await ui().closeNdv();
+		await ui().executeWorkflow();
+		await ui().openNode(SEARCH_NODE_NAME);
+		await ui()
+			.outputPanel.getByTestId('ndv-items-count')
+			.getByText(expected === 1 ? '1 item' : `${expected} items`)
+			.waitFor({ timeout: STEP_TIMEOUT - 30_000 });
+		// Sorted by ID (the default), so the lowest IDs of the stage.
+		for (const id of lost.slice(0, expected)) {
+			const title = String(env.portal.getOpportunity(id)?.title);
+			await ui().outputPanel.getByText(title, { exact: true }).first().waitFor();
+		}
+	});
+
+	search(
+		'Filters offers every filter; each shows its label ("Responsible Name or ID", …) and description',
+		async () => {
+			const all = searchCollection('filters');
+			expect(all.map((o) => o.displayName)).toEqual(
+				expect.arrayContaining(['Stage Name or ID', 'Responsible Name or ID', 'Tag Names or IDs']),
+			);
+			// The Stage filter is on the form already: the button offers the others.
+			const rest = all.filter((o) => o.name !== 'stageId');
+			expect(await ui().optionsOffered(filters())).toEqual(rest.map((o) => o.displayName));
+			for (const option of rest) await ui().addOption(option.displayName, option.name, filters());
+			await expect(filters().count()).resolves.toBe(0);
+			for (const option of all) {
+				const label = ui().parameterLabel(option.name);
+				expect({ filter: option.name, label: await ui().labelText(label) }).toEqual({
+					filter: option.name,
+					label: option.displayName,
+				});
+				expect({ filter: option.name, description: await ui().tooltipText(label) }).toEqual({
+					filter: option.name,
+					description: shown(option.description),
+				});
+			}
+		},
+		{ reads: true },
+	);
+
+	search(
+		"the Responsible and Tags dropdowns list the portal's users and tags as n8n loads them",
+		async () => {
+			const users = await ui().dropdownChoices('responsibleId');
+			expect([...choiceNames(users)].sort()).toEqual(
+				env.portal
+					.employees()
+					.map((e) => e.displayName)
+					.sort(),
+			);
+			const tags = await ui().dropdownChoices('tags');
+			expect([...choiceNames(tags)].sort()).toEqual([...env.portal.tags()].sort());
+		},
+		{ reads: true },
 	);
 });

@@ -220,9 +220,24 @@ export class N8nEditor {
 		return (await notices.allInnerTexts()).map(normalizeText);
 	}
 
-	/** The names "Add option" offers for a collection parameter, in order. Closes the list again. */
-	async optionsOffered(collection: Locator = this.parameters): Promise<string[]> {
-		await collection.getByTestId('collection-parameter-add').click();
+	/**
+	 * A collection's "Add …" button, by the text it shows ("Add option", "Add Filter"): a node with two
+	 * collections has two such buttons.
+	 */
+	collectionAddButton(placeholder: string): Locator {
+		return this.parameters
+			.getByTestId('collection-parameter-add')
+			.filter({ has: this.page.locator(`input[placeholder="${placeholder}"]`) });
+	}
+
+	/**
+	 * The names a collection's "Add …" button offers, in order (by default the only such button). Closes the
+	 * list again.
+	 */
+	async optionsOffered(
+		addButton: Locator = this.parameters.getByTestId('collection-parameter-add'),
+	): Promise<string[]> {
+		await addButton.click();
 		const choices = this.page.getByTestId('collection-parameter-option').filter({ visible: true });
 		await choices.first().waitFor();
 		const names = (await choices.allInnerTexts()).map(normalizeText);
@@ -231,9 +246,13 @@ export class N8nEditor {
 		return names;
 	}
 
-	/** "Add option" → an option by its display name; resolves once its label is on the form. */
-	async addOption(displayName: string, optionName: string): Promise<void> {
-		await this.parameters.getByTestId('collection-parameter-add').click();
+	/** "Add option" (or `addButton`) → an option by its display name; resolves once its label is on the form. */
+	async addOption(
+		displayName: string,
+		optionName: string,
+		addButton: Locator = this.parameters.getByTestId('collection-parameter-add'),
+	): Promise<void> {
+		await addButton.click();
 		await this.page
 			.getByTestId('collection-parameter-option')
 			.filter({ visible: true })
@@ -242,13 +261,20 @@ export class N8nEditor {
 		await this.parameterLabel(optionName).waitFor();
 	}
 
-	/** The choices of an `options` parameter's drop-down: `{ name, description }` as shown. Closes it again. */
+	/**
+	 * The choices of an `options` or `multiOptions` parameter's drop-down: `{ name, description }` as shown.
+	 * Closes it again.
+	 */
 	async dropdownChoices(
 		name: string,
 		scope: Locator = this.parameters,
 	): Promise<Array<{ name: string; description: string }>> {
 		await scope.getByTestId(`parameter-input-${name}`).click();
-		const items = this.page.getByTestId('parameter-input-item').filter({ visible: true });
+		// A `multiOptions` list's entries carry no test id: they are the options of a multiple select.
+		const items = this.page
+			.getByTestId('parameter-input-item')
+			.or(this.page.locator('.el-select-dropdown.is-multiple [role="option"]'))
+			.filter({ visible: true });
 		await items.first().waitFor();
 		const choices = await items.evaluateAll((elements) =>
 			elements.map((element) => ({

@@ -57,6 +57,8 @@ export async function startUiEnvironment(
 			port: options.portalPort ?? 0,
 			opportunities: options.opportunities ?? 50,
 			seed: 1,
+			// The seeded deals carry no tags: a few, so the search node's Tags dropdown has something to list.
+			extraTags: 3,
 		});
 		stops.push(() => portal.stop());
 		log('starting n8n with this package (20-60 s)');

@@ -12,6 +12,7 @@
 //          --skip-in-process --skip-n8n --dist=<folder> (benchmark another build of the package in n8n)
 //          --profile (in-process runs under --cpu-prof; where the measured time went is printed and saved)
 //          --get-only (just the search section) --skip-get --get-rounds=5
+//          --queue (just n8n's queue mode, scripts/bench/queue.js: 1 vs 2 workers, and 100,000 IDs on one worker)
 //          --n8n-env=NAME=value (repeatable; extra environment for n8n, e.g. N8N_EXPRESSION_ENGINE=legacy)
 // Profiling the node inside n8n: node scripts/bench/profileN8n.js (see there).
 'use strict';
@@ -26,6 +27,7 @@ const { summarise } = require('./bench/profileSummary');
 const { textTable } = require('./lib/textTable');
 const { benchRealN8n, median } = require('./bench/realN8n');
 const getOpportunities = require('./bench/getOpportunities');
+const queueBench = require('./bench/queue');
 const { n8nInstallation } = require('../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -45,6 +47,7 @@ function parseArgs(argv) {
 		profile: false,
 		n8nEnv: {},
 		skipGet: false,
+		queue: false,
 		getRounds: 5,
 	};
 	for (const arg of argv) {
@@ -60,6 +63,8 @@ function parseArgs(argv) {
 		else if (key === 'skip-get') args.skipGet = true;
 		else if (key === 'get-rounds') args.getRounds = Number(value);
 		else if (key === 'get-only') Object.assign(args, { skipInProcess: true, skipN8n: true });
+		else if (key === 'queue')
+			Object.assign(args, { queue: true, skipInProcess: true, skipN8n: true, skipGet: true });
 		else if (key === 'n8n-env' && value.includes('='))
 			args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
 		else throw new Error(`unknown option ${arg} (see the top of scripts/bench.js)`);
@@ -247,7 +252,7 @@ async function main() {
 	const started = Date.now();
 	const machine = machineInfo();
 	if (
-		(!args.skipN8n || !args.skipGet) &&
+		(!args.skipN8n || !args.skipGet || args.queue) &&
 		!args.dist &&
 		!fs.existsSync(path.join(REPO_ROOT, 'dist'))
 	) {
@@ -291,6 +296,13 @@ async function main() {
 			distDir: args.dist,
 			n8nEnv: args.n8nEnv,
 		});
+	}
+	let queue;
+	if (args.queue) {
+		log(
+			`\n▶ Real n8n ${machine.n8n} in queue mode (main, workers at --concurrency=5, Redis, PostgreSQL): 1 vs 2 workers, 3 runs each; 100,000 IDs on one worker`,
+		);
+		queue = await queueBench.benchQueue({ runs: 3, log });
 	}
 	machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 	const durationMs = Date.now() - started;
@@ -375,9 +387,11 @@ async function main() {
 		);
 	}
 	if (get) getOpportunities.printGetOpportunities(get, { log, table, fmt });
+	if (queue) queueBench.printQueue(queue, { log, table, fmt });
 	const targets = [
 		...targetRows(inProcess, realN8n),
 		...(get ? getOpportunities.getTargetRows(get, fmt) : []),
+		...(queue ? queueBench.queueTargetRows(queue, fmt) : []),
 	];
 	log('\nTargets (a benchmark: a miss is reported, not failed):\n');
 	log(
@@ -400,6 +414,8 @@ async function main() {
 		growth100kOver10k: inProcess?.growth100kOver10k.wall ?? null,
 		getLimitRatio: get?.limitRatio ?? null,
 		getHttpRequestRatio: get?.httpRequestRatio ?? null,
+		queueScaling: queue?.queueScaling ?? null,
+		worker100kPeakRssMB: queue?.worker100kPeakRssMB ?? null,
 		startedAt: new Date(started).toISOString(),
 		durationMs,
 		options: args,
@@ -408,6 +424,7 @@ async function main() {
 		inProcess: inProcess ?? null,
 		realN8n: realN8n ?? null,
 		getOpportunities: get ?? null,
+		queue: queue ?? null,
 	};
 	fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	log(

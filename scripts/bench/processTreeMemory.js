@@ -36,8 +36,9 @@ function statusMB(status, field) {
 }
 
 /**
- * Starts sampling the process whose command line contains every string of `markers`, and its descendants.
- * @param {string[]} markers
+ * Starts sampling the process whose command line contains every string of `markers` (or the process with
+ * that pid, when `markers` is a number), and its descendants.
+ * @param {string[] | number} markers
  * @returns {{ stop(): { peakTreeRssMB?: number, peakMainHwmMB?: number, peakChildrenRssMB?: number, processes: number, samples: number } }}
  */
 function sampleProcessTree(markers) {
@@ -52,6 +53,8 @@ function sampleProcessTree(markers) {
 	let samples = 0;
 
 	const findRoot = () => {
+		if (typeof markers === 'number')
+			return readText(`/proc/${markers}/status`) === undefined ? undefined : markers;
 		for (const entry of fs.readdirSync('/proc')) {
 			if (!/^\d+$/.test(entry)) continue;
 			const cmdline = readText(`/proc/${entry}/cmdline`)?.split('\0').join(' ');

@@ -12,9 +12,11 @@ const path = require('node:path');
 const { waitFor } = require('../test/e2e/harness');
 const { N8nEditor } = require('../test/ui/n8nEditor');
 const { startUiEnvironment } = require('../test/ui/uiEnvironment');
+const { filtersCollection } = require('../nodes/OnlyofficeGetOpportunities/description');
 
 const OUT_DIR = path.resolve(__dirname, '..', 'docs', 'images');
 const NODE = 'ONLYOFFICE Delete Opportunities';
+const SEARCH_NODE = 'ONLYOFFICE Get Opportunities';
 const IDS = '7, 8, 9';
 
 const log = (message) => console.log(`▶ ${message}`);
@@ -112,6 +114,38 @@ async function lightTheme(env) {
 	}
 }
 
+/** The search node set up for the nightly clean-up: lost deals closed before a date, all of them. */
+async function searchNode(env) {
+	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl });
+	try {
+		log('Search node: Return All, Stage Type Lost, Close Date To');
+		await editor.signIn(env.server.owner);
+		await editor.newWorkflow();
+		await editor.openNodePanel();
+		await editor.searchNodePanel('get opportunities');
+		// The credential saved in the light-theme pass is picked for the new node.
+		await editor.addNodeFromPanel(SEARCH_NODE);
+		await editor.parameters.getByTestId('node-credentials-select').waitFor();
+		await editor.parameterItem('returnAll').locator('.el-switch').click();
+		await editor.parameterItem('returnAll').locator('.el-switch.is-checked').waitFor();
+		const filters = editor.collectionAddButton(filtersCollection.placeholder);
+		await editor.addOption('Stage Type', 'stageType', filters);
+		await editor.selectDropdownChoice('stageType', 'Lost');
+		await editor.addOption('Close Date To', 'closeDateTo', filters);
+		// "More than 90 days ago", as an expression; inserted as text, so the editor's bracket completion
+		// does not double the braces.
+		const closeDateTo = editor.parameterItem('closeDateTo');
+		await closeDateTo.hover();
+		await closeDateTo.getByTestId('radio-button-expression').click();
+		await closeDateTo.getByTestId('inline-expression-editor-input').click();
+		await editor.page.keyboard.insertText('{{ $now.minus({ days: 90 }) }}');
+		await editor.addOption('Tag Names or IDs', 'tags', filters);
+		await shoot(editor, 'search-node-parameters.png');
+	} finally {
+		await editor.close();
+	}
+}
+
 async function darkTheme(env) {
 	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl, theme: 'dark' });
 	try {
@@ -138,6 +172,7 @@ async function main() {
 	});
 	try {
 		await lightTheme(env);
+		await searchNode(env);
 		await darkTheme(env);
 		console.log(
 			`\nScreenshots in ${path.relative(process.cwd(), OUT_DIR)} (${Math.round((Date.now() - started) / 1000)} s).`,

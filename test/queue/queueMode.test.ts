@@ -18,7 +18,7 @@ import {
 } from '../e2e/harness';
 import { startPortal } from '../portal';
 import { scanPaths, scanText, type Secret } from '../safety/secrets';
-import { startQueueStack, type QueueStack, type QueueWorker } from './harness';
+import { startQueueStack, trackFolder, type QueueStack, type QueueWorker } from './harness';
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
 type LoggedRequest = Portal['requests'][number];
@@ -41,6 +41,7 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 	let stack: QueueStack;
 	let portal: Portal;
 	let portalLog: string;
+	let forgetPortalLog: (() => void) | undefined;
 	let tokenCredential: { id: string; name: string };
 	const secrets = new Map<string, Secret>();
 	const collectSecrets = () => {
@@ -53,6 +54,7 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 
 	beforeAll(async () => {
 		portalLog = path.join(os.tmpdir(), `onlyoffice-queue-portal-${process.pid}-${Date.now()}.log`);
+		forgetPortalLog = trackFolder(portalLog); // removed even if the run is cut short
 		portal = await startPortal({
 			opportunities: 20_000,
 			seed: 21,
@@ -109,6 +111,7 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 			await stack?.stop();
 			await portal?.stop();
 			fs.rmSync(portalLog, { force: true });
+			forgetPortalLog?.();
 		}
 	}, 300_000);
 

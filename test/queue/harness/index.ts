@@ -3,4 +3,4 @@ export * from './queueStack';
 export * from './queueWorker';
 export * from './services';
 export * from './communityPackage';
-export { stopAllNow } from './cleanup';
+export { stopAllNow, trackFolder } from './cleanup';

@@ -14,7 +14,7 @@ import type { Execution } from '../../e2e/harness/executionResult';
 import { createN8nInstance, type N8nInstance } from '../../e2e/harness/n8nInstance';
 import type { N8nServer } from '../../e2e/harness/n8nServer';
 import { waitFor } from '../../e2e/harness/processes';
-import { track } from './cleanup';
+import { track, trackFolder } from './cleanup';
 import { installPackedPackage } from './communityPackage';
 import { QueueWorker } from './queueWorker';
 import {
@@ -127,6 +127,10 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 	const { postgresBin } = ensureQueueServices();
 
 	const n8n = await createN8nInstance({ name: options.name ?? 'n8n-queue', packageMode: 'none' });
+	// Removed by n8n.cleanup() in stop(); by the watchdog if this process ends before that.
+	const forgetUserFolder = process.env.N8N_E2E_KEEP_SCRATCH
+		? () => undefined
+		: trackFolder(n8n.userFolder);
 	const logDir = path.join(n8n.userFolder, 'harness', 'queue');
 	fs.mkdirSync(logDir, { recursive: true });
 	// The postgres account writes its log here through the descriptor we pass; let it reach the folder too.
@@ -153,6 +157,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 		await attempt(() => main?.stop());
 		await Promise.all([attempt(() => redis?.stop()), attempt(() => postgres?.stop())]);
 		await attempt(() => n8n.cleanup());
+		forgetUserFolder();
 		if (errors.length > 0) throw errors[0];
 	};
 
@@ -169,7 +174,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 
 		// Main first: it runs the database migrations the workers rely on.
 		main = await n8n.startServer({ env: env(), timeoutMs: 240_000 });
-		track({ name: 'n8n main', child: main.childProcess, kind: 'group' });
+		track({ name: 'n8n main', child: main.childProcess, kind: 'group', marker: 'bin/n8n' });
 		log(`n8n main on ${main.baseUrl}`);
 
 		let workerCount = 0;

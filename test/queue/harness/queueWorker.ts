@@ -81,7 +81,7 @@ export class QueueWorker {
 		} finally {
 			fs.closeSync(log);
 		}
-		track({ name: `worker ${name}`, child, kind: 'group' });
+		track({ name: `worker ${name}`, child, kind: 'group', marker: 'bin/n8n' });
 		const worker = new QueueWorker(name, child, healthPort, opts.logFile);
 		try {
 			await waitFor(

@@ -127,7 +127,7 @@ export async function startRedis(opts: { logDir: string; port?: number }): Promi
 		],
 		{ cwd: dataDir, logFile },
 	);
-	track({ name: 'redis', child, kind: 'group' });
+	track({ name: 'redis', child, kind: 'group', marker: 'redis-server' });
 	const stop = async () => {
 		await stopChild(child, 'SIGTERM', 10_000, true);
 		fs.rmSync(dataDir, { recursive: true, force: true });
@@ -254,7 +254,7 @@ export async function startPostgres(opts: {
 		'max_connections=100',
 	]);
 	const child = spawnLogged(command, args, { cwd: root, logFile, env });
-	track({ name: 'postgres', child, kind: 'postgres' });
+	track({ name: 'postgres', child, kind: 'postgres', marker: 'postgres' });
 	const stop = async () => {
 		// SIGINT: PostgreSQL's fast shutdown (clients are disconnected); SIGKILL only if it hangs.
 		await stopChild(child, 'SIGINT', 20_000, false);

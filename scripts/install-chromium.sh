@@ -5,43 +5,30 @@
 # Needs root (CI runs as root) or passwordless sudo; CHROMIUM_PATH overrides the binary looked for.
 set -euo pipefail
 
+LOG_TAG="install-chromium"
+LOG_ERROR="error"
+# log/fail and detect_sudo/apt_get_update, shared with the other installers.
+# shellcheck source=lib/installSupport.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/installSupport.sh"
+
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 if [ -x "$CHROMIUM" ]; then
-	echo "[install-chromium] $CHROMIUM is already installed: $("$CHROMIUM" --version 2>/dev/null || echo 'version unknown')"
+	log "$CHROMIUM is already installed: $("$CHROMIUM" --version 2>/dev/null || echo 'version unknown')"
 	exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-	SUDO=(sudo -n)
-else
-	echo "[install-chromium] error: $CHROMIUM is missing and installing it needs root." >&2
-	echo "[install-chromium] run as root: apt-get update && apt-get install -y chromium" >&2
-	exit 1
-fi
-
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "[install-chromium] error: $CHROMIUM is missing and there is no apt-get here (not Debian/Ubuntu)." >&2
-	echo "[install-chromium] install Chromium yourself and set CHROMIUM_PATH to its binary." >&2
-	exit 1
-fi
+detect_sudo ||
+	fail "$CHROMIUM is missing and installing it needs root." "run as root: apt-get update && apt-get install -y chromium"
+command -v apt-get >/dev/null 2>&1 ||
+	fail "$CHROMIUM is missing and there is no apt-get here (not Debian/Ubuntu)." \
+		"install Chromium yourself and set CHROMIUM_PATH to its binary."
 
 export DEBIAN_FRONTEND=noninteractive
-echo "[install-chromium] apt-get update…"
-if ! "${SUDO[@]}" apt-get update -q; then
-	echo "[install-chromium] error: apt-get update failed (is Debian's package mirror reachable?)" >&2
-	exit 1
-fi
-echo "[install-chromium] apt-get install -y chromium (about 1-2 minutes)…"
-if ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium fonts-liberation; then
-	echo "[install-chromium] error: apt-get install chromium failed (see above)" >&2
-	exit 1
-fi
+apt_get_update
+log "apt-get install -y chromium (about 1-2 minutes)…"
+"${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium fonts-liberation ||
+	fail "apt-get install chromium failed (see above)"
 
-if [ ! -x "$CHROMIUM" ]; then
-	echo "[install-chromium] error: apt-get finished but $CHROMIUM is still missing" >&2
-	exit 1
-fi
-echo "[install-chromium] installed: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
+[ -x "$CHROMIUM" ] || fail "apt-get finished but $CHROMIUM is still missing"
+log "installed: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"

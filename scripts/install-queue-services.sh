@@ -5,11 +5,12 @@
 # Needs root (CI runs as root) or passwordless sudo to install; nothing is started here.
 set -euo pipefail
 
-log() { printf '[install-queue-services] %s\n' "$*" >&2; }
-fail() {
-	printf '[install-queue-services] error: %s\n' "$*" >&2
-	exit 1
-}
+LOG_TAG="install-queue-services"
+LOG_ERROR="error"
+LOG_FD=2 # stdout is kept for the PostgreSQL bin folder, which callers read
+# log/fail and detect_sudo/apt_get_update, shared with the other installers.
+# shellcheck source=lib/installSupport.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/installSupport.sh"
 
 # The newest PostgreSQL server Debian installed (postgresql-15 on bookworm).
 postgres_bin() {
@@ -28,18 +29,12 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 postgres_bin >/dev/null || missing+=(postgresql)
 
 if [ "${#missing[@]}" -gt 0 ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		SUDO=()
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-		SUDO=(sudo -n)
-	else
+	detect_sudo ||
 		fail "${missing[*]} missing and installing needs root; run as root: apt-get update && apt-get install -y ${missing[*]}"
-	fi
 	command -v apt-get >/dev/null 2>&1 ||
 		fail "${missing[*]} missing and there is no apt-get here (not Debian/Ubuntu); install them yourself"
 	export DEBIAN_FRONTEND=noninteractive
-	log "apt-get update…"
-	"${SUDO[@]}" apt-get update -q >&2 || fail "apt-get update failed (is Debian's package mirror reachable?)"
+	apt_get_update
 	log "apt-get install -y ${missing[*]} (about a minute)…"
 	# policy-rc.d 101: the packages' post-install scripts must not start system-wide services (no systemd here;
 	# the suite starts its own Redis and PostgreSQL on ports of its own).

@@ -5,7 +5,9 @@
 //           the API contract asks for, sortBy=id, count=1000) and n8n's own pagination: "Update a Parameter in
 //           Each Request", startIndex = {{ $pageCount * 1000 }}, complete when the page is shorter than 1000;
 //           Header Auth credential "Authorization: <token>". What a user builds without this package; it
-//           outputs one item per page (the envelope), not one per deal, so it does less work than the node;
+//           outputs one item per page (the envelope), not one per deal, so it does less work than the node.
+//           A Split Out node after it (`response` → one item per deal) is timed on its own: HTTP Request alone
+//           is the headline figure, HTTP Request + Split Out the cost of the same output as the node's;
 //   limit   scripts/bench/getLimit.js on n8n's Node 24: the same pages as the node asks for, nothing else.
 // Per variant: n8n's per-node executionTime (the limit script times its requests), the portal's request log,
 // and the peak RSS of the `n8n execute` process with its task runner, sampled from /proc during the run (that
@@ -34,6 +36,7 @@ const isSearch = (r) => r.method === 'GET' && /\/crm\/opportunity\/filter(\.json
 const CLOSE_DATE_TO = '2020-06-30';
 const GET_NODE = 'ONLYOFFICE Get Opportunities';
 const HTTP_NODE = 'HTTP Request';
+const SPLIT_NODE = 'Split Out';
 const HTTP_REQUEST_VERSION = 4.5; // the HTTP Request node's default version in n8n 2.40.7
 const LIMIT_SCRIPT = path.join(__dirname, 'getLimit.js');
 /** What the contract asks a client to send for "lost, closed by the cut-off" (both ends, stable order). */
@@ -116,6 +119,12 @@ async function importVariants(n8n, portalUrl, token) {
 				},
 				credentials: { httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
 			},
+			{
+				name: SPLIT_NODE,
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				parameters: { fieldToSplitOut: 'response', include: 'noOtherFields', options: {} },
+			},
 		]),
 	);
 	return {
@@ -191,8 +200,14 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 				variant === 'http'
 					? items.flatMap((item) => item.json.response ?? [])
 					: items.map((i) => i.json);
+			const runData = execution.data.resultData.runData;
+			const split = variant === 'http' ? runData[SPLIT_NODE]?.[0] : undefined;
 			const run = Object.assign(runs[variant][runs[variant].length - 1], {
-				ms: execution.data.resultData.runData[nodeName][0].executionTime,
+				ms: runData[nodeName][0].executionTime,
+				...(split && {
+					splitOutMs: split.executionTime,
+					splitOutItems: n8n.outputItems(execution, SPLIT_NODE).length,
+				}),
 				n8nProcessMs: processMs,
 				outputItems: items.length,
 				deals: deals.length,
@@ -228,7 +243,7 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 			);
 			const http = await inN8n('http', variants.http);
 			log(
-				`  round ${round}/${rounds}: HTTP Request ${http.ms} ms (${http.searchRequests} searches, ${http.outputItems} pages holding ${http.deals} deals, peak RSS ${mb(http.memory.peakTreeRssMB)})`,
+				`  round ${round}/${rounds}: HTTP Request ${http.ms} ms (${http.searchRequests} searches, ${http.outputItems} pages holding ${http.deals} deals), then Split Out ${http.splitOutMs} ms (${http.splitOutItems} items); peak RSS ${mb(http.memory.peakTreeRssMB)}`,
 			);
 			const lim = await limit();
 			log(
@@ -245,6 +260,7 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 	const medians = {
 		node: medianOf('node'),
 		http: medianOf('http'),
+		httpSplitOut: medianOf('http', (r) => r.ms + r.splitOutMs),
 		limit: medianOf('limit'),
 		nodePeakRssMB: medianOf('node', peak),
 		httpPeakRssMB: medianOf('http', peak),
@@ -272,6 +288,7 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 		medians,
 		limitRatio: medians.node / medians.limit,
 		httpRequestRatio: medians.http / medians.node,
+		httpSplitOutRatio: medians.httpSplitOut / medians.node,
 		runs,
 	};
 }
@@ -323,6 +340,16 @@ function printGetOpportunities(get, { log, table, fmt }) {
 			peak: m.httpPeakRssMB,
 		},
 		{
+			name: '  + Split Out (one item per deal)',
+			runs: get.runs.http.map((r) => ({
+				...r,
+				ms: r.ms + r.splitOutMs,
+				outputItems: r.splitOutItems,
+			})),
+			median: m.httpSplitOut,
+			peak: m.httpPeakRssMB,
+		},
+		{
 			name: 'Limit: bare script, same pages',
 			runs: get.runs.limit,
 			median: m.limit,
@@ -347,10 +374,10 @@ function printGetOpportunities(get, { log, table, fmt }) {
 		]),
 	);
 	log(
-		`\nPeak RSS: n8n's \`execute\` process with its task runner (n8n's start-up included), the limit script's own. HTTP Request outputs one item per page.`,
+		`\nPeak RSS: n8n's \`execute\` process with its task runner (n8n's start-up included; the HTTP Request workflow with its Split Out), the limit script's own.`,
 	);
 	log(
-		`getLimitRatio (this node ÷ limit): ${fmt(get.limitRatio, 2)}×    getHttpRequestRatio (HTTP Request ÷ this node): ${fmt(get.httpRequestRatio, 2)}×`,
+		`getLimitRatio (this node ÷ limit): ${fmt(get.limitRatio, 2)}×    getHttpRequestRatio (HTTP Request ÷ this node): ${fmt(get.httpRequestRatio, 2)}×    HTTP Request + Split Out ÷ this node: ${fmt(get.httpSplitOutRatio, 2)}×`,
 	);
 }
 

@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { CLOSE_DATE_MARGIN_MS } from '../../nodes/OnlyofficeCrmTrigger/pollState';
+import { pollsSince } from '../helpers/triggerPolls';
 import { scanPaths, type Secret } from '../safety/secrets';
 import {
 	createN8nInstance,
@@ -158,11 +159,7 @@ async function changeDeals(zone: Zone, step: number, lostInUi: boolean): Promise
 }
 
 function pollsOf(zone: Zone, event: Event, fromIndex: number): LoggedRequest[] {
-	return (zone.portal.requests as LoggedRequest[]).slice(fromIndex).filter((r) => {
-		if (r.method !== 'GET' || !r.path.includes('/opportunity/filter')) return false;
-		const sent = r.query.stageType === undefined ? undefined : String(r.query.stageType);
-		return sent === STAGE_TYPE_SENT[event];
-	});
+	return pollsSince(zone.portal.requests as LoggedRequest[], fromIndex, STAGE_TYPE_SENT[event]);
 }
 
 async function publicApi<T>(urlPath: string): Promise<T> {

@@ -1,7 +1,8 @@
 /**
  * The package in n8n 2.40.7's queue mode: main + two workers (`--concurrency=5`, host names w1 and w2),
  * Redis and PostgreSQL, the package installed as Community Nodes installs it, executions started through
- * production webhooks, against the stand-in portal with latency and the real server's load-then-delete gap.
+ * production webhooks, against the stand-in portal with latency and the real server's load-then-delete gap;
+ * and the CRM Trigger, which polls on main while the executions it starts run on the workers.
  * Runs alone (`npm run test:queue`, the last step of `npm test`): it starts three n8n processes.
  */
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import {
 	waitFor,
 	type Execution,
 } from '../e2e/harness';
+import { waitForAnsweredPoll } from '../helpers/triggerPolls';
 import { startPortal } from '../portal';
 import { scanPaths, scanText, type Secret } from '../safety/secrets';
 import { startQueueStack, trackFolder, type QueueStack, type QueueWorker } from './harness';
@@ -31,6 +33,10 @@ const LATENCY_MS = 1_000;
 const DELETE_PAUSE_MS = 1_000;
 const NOT_DELETED_REASON =
 	'ONLYOFFICE did not delete it: it does not exist, was already deleted, or this user may not delete it';
+
+const TRIGGER = 'CRM Trigger';
+/** n8n fires the trigger's once-a-minute poll at a random second, and may be late on a busy machine. */
+const POLL_WAIT_MS = 90_000;
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 const keyOf = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
@@ -115,14 +121,18 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		}
 	}, 300_000);
 
-	/** Webhook (POST, body `{ ids }`) → Delete Opportunities; activated, and its production URL answering. */
+	/**
+	 * Webhook (POST, body `{ ids }`) → Delete Opportunities; activated, and its production URL answering.
+	 * `settings`: the workflow's settings (e.g. saveExecutionProgress).
+	 */
 	const deployWorkflow = async (
 		webhookPath: string,
 		credential: { id: string; name: string },
 		options: Json,
+		settings: Json = {},
 	) => {
-		const workflowId = await stack.createWorkflow(
-			linearWorkflow(`queue: ${webhookPath}`, [
+		const workflowId = await stack.createWorkflow({
+			...linearWorkflow(`queue: ${webhookPath}`, [
 				{
 					name: 'Webhook',
 					type: 'n8n-nodes-base.webhook',
@@ -138,7 +148,8 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 					credentials: { onlyofficeApi: credential },
 				},
 			]),
-		);
+			settings,
+		});
 		await stack.activateWorkflow(workflowId);
 		await stack.waitForWebhook(webhookPath);
 		return workflowId;
@@ -153,6 +164,13 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		const text = await response.text();
 		if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
 	};
+
+	/** The nodes an execution's saved data says are to run next (its node execution stack). */
+	const nodesToRun = (execution: Execution) =>
+		(
+			(execution.data.executionData as { nodeExecutionStack?: Array<{ node: { name: string } }> })
+				?.nodeExecutionStack ?? []
+		).map((entry) => entry.node.name);
 
 	const webhookIds = (execution: Execution) =>
 		(nodeOutputItems(execution, 'Webhook')[0].json.body as { ids: number[] }).ids;
@@ -313,11 +331,126 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		fs.rmSync(dump);
 	}, 300_000);
 
+	test('the CRM Trigger (New Opportunity, every minute) on main: each new deal emitted once, in executions run on the workers', async () => {
+		// Trigger → Delete Opportunities in dry run: the poll runs on main, the delete node (a look-up per deal,
+		// nothing deleted) on whichever worker takes the execution.
+		const workflowId = await stack.createWorkflow(
+			linearWorkflow('queue: CRM Trigger', [
+				{
+					name: TRIGGER,
+					type: `${PACKAGE_NAME}.onlyofficeCrmTrigger`,
+					typeVersion: 1,
+					parameters: {
+						event: 'newOpportunity',
+						pollTimes: { item: [{ mode: 'everyMinute' }] },
+						filters: {},
+						options: {},
+					},
+					credentials: { onlyofficeApi: tokenCredential },
+				},
+				{
+					name: DELETE_NODE,
+					type: NODE_TYPE,
+					typeVersion: 1,
+					parameters: { opportunityIds: '={{ $json.id }}', options: { dryRun: true } },
+					credentials: { onlyofficeApi: tokenCredential },
+				},
+			]),
+		);
+		const requests = () => portal.requests;
+		const triggerExecutions = async () => {
+			const summaries = (await stack.executions(workflowId)).filter((e) => e.mode === 'trigger');
+			return await Promise.all(summaries.map((summary) => stack.execution(summary.id)));
+		};
+		const emittedIds = (execution: Execution) =>
+			nodeOutputItems(execution, TRIGGER).map((item) => Number(item.json.id));
+		const expected: number[] = [];
+		try {
+			// Activation polls once: it only learns the highest deal ID and starts no execution.
+			const beforeActivation = portal.requests.length;
+			await stack.activateWorkflow(workflowId);
+			await waitForAnsweredPoll(requests, beforeActivation, undefined, POLL_WAIT_MS);
+			await new Promise((resolve) => setTimeout(resolve, 2_000));
+			expect(await stack.executions(workflowId)).toEqual([]);
+
+			// Two rounds of new deals, each seen by a scheduled poll of its own.
+			for (const [round, count] of [
+				[1, 3],
+				[2, 2],
+			]) {
+				const created = range(0, count).map(() =>
+					Number(portal.createOpportunity({ title: `Queue trigger round ${round}` })),
+				);
+				expected.push(...created);
+				const mark = portal.requests.length;
+				await waitForAnsweredPoll(requests, mark, undefined, POLL_WAIT_MS);
+				// The poll's execution is queued and run by a worker: wait until it has ended with these deals
+				// (bounded; on a time-out the assertions below show what is missing).
+				await waitFor(
+					`round ${round}'s deals emitted by ended executions`,
+					async () => {
+						const summaries = await stack.executions(workflowId);
+						if (summaries.some((e) => !['success', 'error', 'crashed'].includes(e.status)))
+							return undefined;
+						const emitted = new Set((await triggerExecutions()).flatMap(emittedIds));
+						return created.every((id) => emitted.has(id)) ? true : undefined;
+					},
+					{ timeoutMs: 60_000, intervalMs: 1_000 },
+				).catch(() => undefined);
+			}
+		} finally {
+			// The later cases need the portal's log without polls.
+			await stack.publicApi('POST', `/workflows/${workflowId}/deactivate`);
+		}
+
+		const all = await stack.executions(workflowId);
+		const executions = await triggerExecutions();
+		expect(executions.length).toBe(all.length);
+		expect(executions.map((e) => e.status)).toEqual(executions.map(() => 'success'));
+		// Each new deal in exactly one execution, nothing else (nothing that existed before activation).
+		const emitted = executions.flatMap(emittedIds);
+		const counts = new Map<number, number>();
+		for (const id of emitted) counts.set(id, (counts.get(id) ?? 0) + 1);
+		const missed = expected.filter((id) => !counts.has(id));
+		const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+		const ranOn = executions.map((e) => stack.workerOf(e.id)?.name ?? 'not a worker');
+		console.log(
+			`CRM Trigger in queue mode: ${expected.length} new deals over 2 polls, ${executions.length} ` +
+				`executions (on ${ranOn.join(', ')}); missed ${missed.length}, duplicate emissions ${duplicates}`,
+		);
+		expect([...emitted].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+		expect(missed).toEqual([]);
+		expect(duplicates).toBe(0);
+		// At least one execution per poll that found deals; every one run by a worker (main only polled).
+		expect(executions.length).toBeGreaterThanOrEqual(2);
+		expect(ranOn.filter((name) => !['w1', 'w2'].includes(name))).toEqual([]);
+		for (const execution of executions) {
+			// The worker's dry run looked each emitted deal up at the portal and found it.
+			expect(nodeOutputItems(execution, DELETE_NODE).map((item) => Number(item.json.id))).toEqual(
+				emittedIds(execution),
+			);
+		}
+		// Each deal looked up once: one worker ran the one execution that emitted it.
+		for (const id of expected) {
+			expect({
+				id,
+				lookUps: portal.requests.filter(
+					(r) => r.method === 'GET' && r.path === `/api/2.0/crm/opportunity/${id}.json`,
+				).length,
+			}).toEqual({ id, lookUps: 1 });
+		}
+		expect(expected.every((id) => portal.hasOpportunity(id))).toBe(true);
+	}, 600_000);
+
 	test('a worker killed mid-delete: the execution fails; n8n retries it on the surviving worker; running the same input again accounts for every ID', async () => {
-		const workflowId = await deployWorkflow('queue-crash', tokenCredential, {
-			batchSize: 500,
-			notDeleted: 'output',
-		});
+		// Save Execution Progress on: n8n stores the run data after each node, so the Webhook node's output is in
+		// the database before the Delete node starts. The case checks whether that survives the crash.
+		const workflowId = await deployWorkflow(
+			'queue-crash',
+			tokenCredential,
+			{ batchSize: 500, notDeleted: 'output' },
+			{ saveExecutionProgress: true },
+		);
 		const ids = range(13_001, 3000);
 		const known = new Set(stack.workers.flatMap((w) => w.startedExecutions()));
 		portal.clearRequests();
@@ -338,6 +471,12 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		const [executionId] = stack.workers
 			.flatMap((w) => w.startedExecutions())
 			.filter((id) => !known.has(id));
+		// The progress saved: the Webhook node's output, and the Delete node with that input as the next step.
+		const progress = await stack.execution(executionId);
+		expect(progress.status).toBe('running');
+		expect(Object.keys(progress.data.resultData.runData)).toEqual(['Webhook']);
+		expect(webhookIds(progress)).toEqual(ids);
+		expect(nodesToRun(progress)).toEqual([DELETE_NODE]);
 		const victim = stack.workerOf(executionId) as QueueWorker;
 		const survivor = stack.workers.find((w) => w !== victim) as QueueWorker;
 		expect(victim).toBeDefined();
@@ -355,6 +494,11 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		);
 		expect(failed.status).toBe('error');
 		expect(failed.finished).toBe(false);
+		// Main marked it failed by saving a run of its own over the progress: the error, no run data, nothing
+		// left to run (n8n's WorkflowRunner.processError, whatever Save Execution Progress says).
+		expect(failed.data.resultData.error?.message).toMatch(/too many times/);
+		expect(failed.data.resultData.runData).toEqual({});
+		expect(nodesToRun(failed)).toEqual([]);
 		// The portal finished the request the worker was waiting for: part of the IDs are gone.
 		const goneBefore = ids.filter((id) => !portal.hasOpportunity(id));
 		expect(goneBefore.length).toBeGreaterThanOrEqual(1000);

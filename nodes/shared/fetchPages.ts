@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PORTAL_MESSAGES } from './portalMessages';
-import type { PortalConnection, PortalContext } from './transport';
+import type { Envelope, PortalConnection, PortalContext } from './transport';
 import { callPortal, PortalFailure } from './transport';
 
 /** ONLYOFFICE answers at most this many records per request; a larger or missing `count` means this. */
@@ -22,6 +22,12 @@ export interface PagingOptions {
 	keyOf?: (record: IDataObject) => unknown;
 	/** Sees each page as it arrives; returning false stops the paging after it (e.g. a trigger that reached known IDs). */
 	onPage?: (page: IDataObject[]) => boolean | void;
+	/**
+	 * Pages in flight at once after the first one, which tells (in `total`) how many there are likely to be.
+	 * Pages are still taken in order, and the first short one ends the list, so a `total` that lags behind
+	 * the portal costs at most a wasted request, never a record. Not with `onPage`, which reads page by page.
+	 */
+	concurrency?: number;
 }
 
 /**
@@ -38,18 +44,19 @@ export async function fetchPages(
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const pageSize = Math.min(Math.max(1, options.pageSize ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE);
 	const keyOf = options.keyOf ?? ((record: IDataObject) => record.id);
+	const concurrency = options.onPage ? 1 : Math.max(1, options.concurrency ?? 1);
 	const records: IDataObject[] = [];
 	const seen = new Set<unknown>();
-	let startIndex = 0;
-	while (records.length < limit) {
-		// Never 0: ONLYOFFICE reads `count=0` as "no limit".
-		const count = Math.min(pageSize, limit - records.length);
+	const fetchPage = async (startIndex: number, count: number) => {
 		const { envelope } = await callPortal.call(
 			this,
 			{ method: 'GET', path: request.path, qs: { ...request.qs, startIndex, count } },
 			connection,
 		);
-		const page = recordsOf(envelope.response);
+		return { envelope, page: recordsOf(envelope.response) };
+	};
+	/** Takes one page in; false when it was the last. */
+	const take = (page: IDataObject[], count: number): boolean => {
 		let added = 0;
 		for (const record of page) {
 			const key = keyOf(record);
@@ -57,9 +64,9 @@ export async function fetchPages(
 			if (key !== undefined) seen.add(key);
 			records.push(record);
 			added++;
-			if (records.length >= limit) break;
+			if (records.length >= limit) return false;
 		}
-		if (options.onPage?.(page) === false || page.length < count) break;
+		if (options.onPage?.(page) === false || page.length < count) return false;
 		if (added === 0) {
 			// A full page of records already seen: the portal ignores `startIndex`, and asking again would never end.
 			throw new PortalFailure(
@@ -68,9 +75,36 @@ export async function fetchPages(
 				'Check that the Portal URL in the ONLYOFFICE credential points at ONLYOFFICE itself, not at a proxy that caches answers.',
 			);
 		}
-		startIndex += count;
+		return true;
+	};
+	let startIndex = 0;
+	let expected: number | undefined;
+	for (let more = true; more && records.length < limit; ) {
+		// The first page alone; then as many at once as `total` says remain (always at least one).
+		const batch: Array<{ startIndex: number; count: number }> = [];
+		const width = expected === undefined ? 1 : concurrency;
+		let next = startIndex;
+		let wanted = limit - records.length;
+		while (batch.length < width && wanted > 0 && (batch.length === 0 || next < (expected ?? 0))) {
+			// Never 0: ONLYOFFICE reads `count=0` as "no limit".
+			const count = Math.min(pageSize, wanted);
+			batch.push({ startIndex: next, count });
+			next += count;
+			wanted -= count;
+		}
+		const answers = await Promise.all(batch.map((p) => fetchPage(p.startIndex, p.count)));
+		for (const [index, { envelope, page }] of answers.entries()) {
+			expected ??= totalOf(envelope);
+			more = take(page, batch[index].count);
+			startIndex = batch[index].startIndex + batch[index].count;
+			if (!more) break;
+		}
 	}
 	return records;
+}
+
+function totalOf(envelope: Envelope): number {
+	return typeof envelope.total === 'number' ? envelope.total : Number.POSITIVE_INFINITY;
 }
 
 function recordsOf(response: unknown): IDataObject[] {

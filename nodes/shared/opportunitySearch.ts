@@ -24,6 +24,12 @@ export const SEARCH_HINTS: OperationHints = {
 		'Check the filters: Stage and Contact ID are whole numbers, Responsible is a user ID, the dates are dates.',
 };
 
+/**
+ * Pages of one search in flight at once: the portal's answer time, not n8n, is most of a long search, and
+ * three requests at a time stay far below ONLYOFFICE cloud's rate limit (500 requests in 10 s).
+ */
+const PAGES_AT_ONCE = 3;
+
 export type StageType = 'open' | 'won' | 'lost';
 
 /** What ONLYOFFICE calls each kind of stage (0 Open, 1 ClosedAndWon, 2 ClosedAndLost). */
@@ -108,9 +114,14 @@ export async function searchOpportunities(
 		qs: { ...filters, ...sortQuery(pageSort) },
 	});
 	if ((limit !== undefined && limit <= MAX_PAGE_SIZE) || sort.sortBy === 'id') {
-		return await fetchPages.call(this, request(sort), connection, { limit });
+		return await fetchPages.call(this, request(sort), connection, {
+			limit,
+			concurrency: PAGES_AT_ONCE,
+		});
 	}
-	const records = await fetchPages.call(this, request(DEFAULT_SORT), connection);
+	const records = await fetchPages.call(this, request(DEFAULT_SORT), connection, {
+		concurrency: PAGES_AT_ONCE,
+	});
 	const stageOrder = needsStageOrder(sort) ? await stageOrderOf.call(this, connection) : undefined;
 	records.sort(compareOpportunities(sort, stageOrder));
 	return limit === undefined ? records : records.slice(0, limit);

@@ -20,7 +20,11 @@ const idsOf = (output: INodeExecutionData[]) => output.map((item) => item.json.i
 type Logged = { path: string; query: Record<string, string | string[]> };
 const searches = (): Logged[] =>
 	portal.requests.filter((r: Logged) => r.path.endsWith('/opportunity/filter.json'));
-const paging = () => searches().map((r) => [Number(r.query.startIndex), Number(r.query.count)]);
+/** The pages asked for, by start: after the first page, several are asked for at once. */
+const paging = () =>
+	searches()
+		.map((r) => [Number(r.query.startIndex), Number(r.query.count)])
+		.sort((a, b) => a[0] - b[0]);
 
 async function search(parameters: IDataObject) {
 	portal.clearRequests();

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/optionsCollection';
 
-import { responsibleIdField, stageIdField, tagsField } from '../shared/opportunityFilterFields';
+import { responsibleIdField, stageIdField, tagsField } from '../common/opportunityFilterFields';
 
 export interface TriggerOptions {
 	simplify: boolean;

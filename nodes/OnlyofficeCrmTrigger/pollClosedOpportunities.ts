@@ -1,10 +1,10 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { fetchPages } from '../shared/fetchPages';
-import type { OpportunityFilters, StageType } from '../shared/opportunitySearch';
-import { FAR_PAST, filterQuery, OPPORTUNITY_SEARCH_PATH } from '../shared/opportunitySearch';
-import type { PortalConnection } from '../shared/transport';
-import { formatWithOffset } from '../shared/zonedTime';
+import { fetchPages } from '../common/fetchPages';
+import type { OpportunityFilters, StageType } from '../common/opportunitySearch';
+import { FAR_PAST, filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
+import type { PortalConnection } from '../common/transport';
+import { formatWithOffset } from '../common/zonedTime';
 import type { ClosedEvent, ClosedOpportunityPoll, ClosedOpportunityState } from './pollState';
 import { CLOSE_DATE_MARGIN_MS, closeDateWindow } from './pollState';
 

@@ -1,9 +1,9 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { fetchPages } from '../shared/fetchPages';
-import type { OpportunityFilters } from '../shared/opportunitySearch';
-import { filterQuery, OPPORTUNITY_SEARCH_PATH } from '../shared/opportunitySearch';
-import type { PortalConnection } from '../shared/transport';
+import { fetchPages } from '../common/fetchPages';
+import type { OpportunityFilters } from '../common/opportunitySearch';
+import { filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
+import type { PortalConnection } from '../common/transport';
 import type { NewOpportunityPoll, NewOpportunityState } from './pollState';
 
 const NEWEST_FIRST = { sortBy: 'id', sortOrder: 'descending' };

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readFailureError } from '../shared/nodeErrors';
-import type { OpportunityFilters } from '../shared/opportunitySearch';
-import { simplifyOpportunity } from '../shared/opportunityOutput';
-import { optionDefaults } from '../shared/optionsCollection';
-import type { PortalConnection } from '../shared/transport';
+import { readFailureError } from '../common/nodeErrors';
+import type { OpportunityFilters } from '../common/opportunitySearch';
+import { simplifyOpportunity } from '../common/opportunityOutput';
+import { optionDefaults } from '../common/optionsCollection';
+import type { PortalConnection } from '../common/transport';
 import type { TriggerOptions } from './description';
 import { nodeOptions } from './description';
 import { latestState, recordState } from './latestStates';

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { PortalConnection } from '../shared/transport';
-import { PORTAL_MESSAGES } from '../shared/portalMessages';
-import { callPortal, PortalFailure } from '../shared/transport';
+import type { PortalConnection } from '../common/transport';
+import { PORTAL_MESSAGES } from '../common/portalMessages';
+import { callPortal, PortalFailure } from '../common/transport';
 
 /** What became of one requested ID. */
 export type IdOutcome =

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { optionDefaults } from '../shared/optionsCollection';
-import { toItem } from '../shared/opportunityOutput';
-import type { OperationHints, PortalConnection, PortalFailure } from '../shared/transport';
+import { optionDefaults } from '../common/optionsCollection';
+import { toItem } from '../common/opportunityOutput';
+import type { OperationHints, PortalConnection, PortalFailure } from '../common/transport';
 import type { DeletionReport } from './deleteInBatches';
 import { deleteInBatches } from './deleteInBatches';
 import { describeOutcomes, formatIds, outputFor } from './deletionOutput';

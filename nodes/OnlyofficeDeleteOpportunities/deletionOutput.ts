@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { simplifyOpportunity } from '../shared/opportunityOutput';
+import { simplifyOpportunity } from '../common/opportunityOutput';
 import type { IdOutcome } from './deleteInBatches';
 
 /** What a user reads for an ID that produced no record. */

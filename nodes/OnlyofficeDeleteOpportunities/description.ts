@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/optionsCollection';
 
 export interface DeleteOptions {
 	batchSize: number;

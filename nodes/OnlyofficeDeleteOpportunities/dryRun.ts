@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { simplifyOpportunity, toItem } from '../shared/opportunityOutput';
-import type { PortalConnection } from '../shared/transport';
+import { simplifyOpportunity, toItem } from '../common/opportunityOutput';
+import type { PortalConnection } from '../common/transport';
 import { formatIds } from './deletionOutput';
 import type { DeleteOptions } from './description';
 import { failItems } from './errorItems';

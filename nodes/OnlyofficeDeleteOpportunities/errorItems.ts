@@ -5,7 +5,7 @@ import type {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { errorItem } from '../shared/nodeErrors';
+import { errorItem } from '../common/nodeErrors';
 import type { DeletionPlan } from './planDeletion';
 import { itemsNaming } from './planDeletion';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { PortalConnection } from '../shared/transport';
-import { callPortal, PortalFailure } from '../shared/transport';
+import type { PortalConnection } from '../common/transport';
+import { callPortal, PortalFailure } from '../common/transport';
 
 /** Look-ups in flight at once: enough to be quick, few enough to stay under a portal's rate limit. */
 const LOOKUP_CONCURRENCY = 5;

@@ -1,5 +1,5 @@
-import type { WallTime } from '../shared/zonedTime';
-import { formatWithOffset, instantOf } from '../shared/zonedTime';
+import type { WallTime } from '../common/zonedTime';
+import { formatWithOffset, instantOf } from '../common/zonedTime';
 
 /** A value of Close Date From or To that is not a date, or a range that ends before it starts. */
 export class InvalidCloseDateError extends Error {

@@ -1,14 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../shared/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/optionsCollection';
 
 import {
 	responsibleIdField,
 	stageIdField,
 	stageTypeField,
 	tagsField,
-} from '../shared/opportunityFilterFields';
-import type { SortField, SortOrder } from '../shared/sortOpportunities';
+} from '../common/opportunityFilterFields';
+import type { SortField, SortOrder } from '../common/sortOpportunities';
 
 export interface SearchOptions {
 	simplify: boolean;

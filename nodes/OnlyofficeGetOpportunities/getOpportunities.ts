@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItem, readFailureError } from '../shared/nodeErrors';
-import { simplifyOpportunity, toItem } from '../shared/opportunityOutput';
-import { SEARCH_HINTS, searchOpportunities } from '../shared/opportunitySearch';
-import type { PortalConnection } from '../shared/transport';
+import { errorItem, readFailureError } from '../common/nodeErrors';
+import { simplifyOpportunity, toItem } from '../common/opportunityOutput';
+import { SEARCH_HINTS, searchOpportunities } from '../common/opportunitySearch';
+import type { PortalConnection } from '../common/transport';
 import { readSearchFilters } from './readSearchFilters';
 
 /** How long to wait for one page; a page of 1000 full records takes the portal a few seconds. */

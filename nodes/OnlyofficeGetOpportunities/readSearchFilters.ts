@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../shared/nodeErrors';
-import { optionDefaults } from '../shared/optionsCollection';
-import type { OpportunityFilters, OpportunitySearch, StageType } from '../shared/opportunitySearch';
-import { STAGE_TYPE_NUMBERS } from '../shared/opportunitySearch';
-import type { SortField, SortOrder } from '../shared/sortOpportunities';
-import { isKnownTimeZone } from '../shared/zonedTime';
+import { errorItem } from '../common/nodeErrors';
+import { optionDefaults } from '../common/optionsCollection';
+import type { OpportunityFilters, OpportunitySearch, StageType } from '../common/opportunitySearch';
+import { STAGE_TYPE_NUMBERS } from '../common/opportunitySearch';
+import type { SortField, SortOrder } from '../common/sortOpportunities';
+import { isKnownTimeZone } from '../common/zonedTime';
 import {
 	closeDateRange,
 	DATE_FORMATS_HINT,

@@ -4,8 +4,8 @@ import {
 	formatIds,
 	outputFor,
 } from '../../../nodes/OnlyofficeDeleteOpportunities/deletionOutput';
-import { pairedTo, simplifyOpportunity } from '../../../nodes/shared/opportunityOutput';
-import { PortalFailure } from '../../../nodes/shared/transport';
+import { pairedTo, simplifyOpportunity } from '../../../nodes/common/opportunityOutput';
+import { PortalFailure } from '../../../nodes/common/transport';
 
 const record = {
 	createBy: { id: 'a1', displayName: 'Ann Admin' },

@@ -4,7 +4,7 @@ import {
 	closeDateRange,
 	InvalidCloseDateError,
 } from '../../../nodes/OnlyofficeGetOpportunities/closeDateRange';
-import { formatWithOffset, instantOf, offsetMinutesAt } from '../../../nodes/shared/zonedTime';
+import { formatWithOffset, instantOf, offsetMinutesAt } from '../../../nodes/common/zonedTime';
 
 describe('closeDateRange', () => {
 	it('a date is the whole day: From at its first millisecond, To through its last', () => {

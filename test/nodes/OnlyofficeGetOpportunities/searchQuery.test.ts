@@ -2,8 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { OnlyofficeGetOpportunities } from '../../../nodes/OnlyofficeGetOpportunities/OnlyofficeGetOpportunities.node';
 import { readFilters } from '../../../nodes/OnlyofficeGetOpportunities/readSearchFilters';
-import { filterQuery, sortQuery } from '../../../nodes/shared/opportunitySearch';
-import { compareOpportunities } from '../../../nodes/shared/sortOpportunities';
+import { filterQuery, sortQuery } from '../../../nodes/common/opportunitySearch';
+import { compareOpportunities } from '../../../nodes/common/sortOpportunities';
 
 describe('filterQuery', () => {
 	it('maps every filter to the parameter ONLYOFFICE reads', () => {

@@ -150,7 +150,10 @@ export interface ClosedOpportunityPoll {
 
 /**
  * What to emit (closes no poll has emitted, oldest close first) and the next state: every close this poll
- * saw joins the seen pairs, and pairs that can no longer fall in the next window are dropped.
+ * saw joins the seen pairs, and pairs that can no longer fall in the next window are dropped. A close dated
+ * before the current state's window is not emitted: an overlapping poll that started later may already have
+ * emitted and forgotten it (a poll's window starts a margin before the poll time it started from, which can
+ * be older than the current one).
  */
 export function commitClosedOpportunities(
 	current: ClosedOpportunityState | undefined,
@@ -158,11 +161,12 @@ export function commitClosedOpportunities(
 	poll: ClosedOpportunityPoll,
 ): { emit: IDataObject[]; state: ClosedOpportunityState } {
 	const known = new Set((current?.seen ?? []).map(([id, date]) => pairKey(id, date)));
+	const forgottenBefore = current ? current.polledAt - CLOSE_DATE_MARGIN_MS : -Infinity;
 	const pairs: SeenClose[] = [];
 	const emit: IDataObject[] = [];
 	for (const deal of poll.closed) {
 		const closeDate = closeDateOf(deal);
-		if (closeDate === undefined) continue;
+		if (closeDate === undefined || closeDate < forgottenBefore) continue;
 		const pair: SeenClose = [Number(deal.id), closeDate];
 		pairs.push(pair);
 		if (started && !known.has(pairKey(...pair))) {

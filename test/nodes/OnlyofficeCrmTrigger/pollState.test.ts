@@ -205,3 +205,25 @@ describe('merging states', () => {
 		expect(mergeStates(newer, undefined)).toEqual(newer);
 	});
 });
+
+describe('overlapping polls and forgotten closes', () => {
+	it('does not emit again a close that an overlapping, later poll has already forgotten', () => {
+		// Seen at the edge of the window of the state both polls started from.
+		const edge = T - 60_000 - CLOSE_DATE_MARGIN_MS;
+		const start = lost(T - 60_000, [[9, edge]]);
+		// A later poll commits first: its window starts later, so it forgets the close at the edge.
+		const later = commitClosedOpportunities(start, start, {
+			event: 'opportunityLost',
+			startedAt: T + 60_000,
+			closed: [],
+		});
+		expect(later.state.seen).toEqual([]);
+		// The slow poll's window began a margin before the older poll time: it still finds that close.
+		const slow = commitClosedOpportunities(later.state, start, {
+			event: 'opportunityLost',
+			startedAt: T,
+			closed: [deal(9, edge)],
+		});
+		expect(slow.emit).toEqual([]);
+	});
+});

@@ -26,12 +26,13 @@ import {
 } from './pollState';
 
 /**
- * A poll is over well before the next one (a minute at the shortest): the portal gets 20 s per answer, and a
- * "try again after" longer than 10 s fails the poll instead of waiting; the next poll catches up.
+ * A poll is over well before the next one (a minute at the shortest): a request makes up to 3 attempts of
+ * 12 s each with at most 5 s between them (46 s in all), and a "try again after" longer than 5 s fails the
+ * poll instead of waiting; the next poll catches up.
  */
-const POLL_CONNECTION = (): PortalConnection => ({
-	timeout: 20_000,
-	maxWaitSeconds: 10,
+export const POLL_CONNECTION = (): PortalConnection => ({
+	timeout: 12_000,
+	maxWaitSeconds: 5,
 	hints: {
 		rejected:
 			'Check the filters: Stage is a stage ID (a whole number), Responsible a user ID, Tags tag names.',

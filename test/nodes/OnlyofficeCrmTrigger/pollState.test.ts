@@ -4,6 +4,7 @@ import type {
 	ClosedOpportunityState,
 	NewOpportunityState,
 } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
+import { POLL_CONNECTION } from '../../../nodes/OnlyofficeCrmTrigger/pollOpportunities';
 import {
 	CLOSE_DATE_MARGIN_MS,
 	closeDateOf,
@@ -16,6 +17,7 @@ import {
 	STATE_KEY,
 	writeState,
 } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
+import { POLL_CONNECTION } from '../../../nodes/OnlyofficeCrmTrigger/pollOpportunities';
 
 const HOUR = 3_600_000;
 const T = Date.parse('2026-03-10T12:00:00Z');
@@ -225,5 +227,16 @@ describe('overlapping polls and forgotten closes', () => {
 			closed: [deal(9, edge)],
 		});
 		expect(slow.emit).toEqual([]);
+	});
+});
+
+describe('timing', () => {
+	it('gives up on a request well within the shortest poll interval (a minute)', () => {
+		const { timeout, maxWaitSeconds } = POLL_CONNECTION();
+		// callPortal makes up to 3 attempts, each waiting up to `timeout`, with up to 2 waits between them.
+		const attempts = 3;
+		expect(attempts * timeout + (attempts - 1) * (maxWaitSeconds ?? 60) * 1000).toBeLessThan(
+			50_000,
+		);
 	});
 });

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { errorItem } from '../common/nodeErrors';
 import { optionDefaults } from '../common/optionsCollection';
 import type { OpportunityFilters, OpportunitySearch, StageType } from '../common/opportunitySearch';
-import { STAGE_TYPE_NUMBERS } from '../common/opportunitySearch';
+import { keywordQuery, STAGE_TYPE_NUMBERS } from '../common/opportunitySearch';
 import type { SortField, SortOrder } from '../common/sortOpportunities';
 import { isKnownTimeZone } from '../common/zonedTime';
 import {
@@ -110,7 +110,7 @@ export function readFilters(raw: IDataObject, timeZone: string): OpportunityFilt
 	const range = closeDateRange(raw.closeDateFrom, raw.closeDateTo, timeZone);
 	if (range.from !== undefined) filters.closeDateFrom = range.from;
 	if (range.to !== undefined) filters.closeDateTo = range.to;
-	if (isSet(raw.keyword)) filters.keyword = String(raw.keyword);
+	if (isSet(raw.keyword)) filters.keyword = keyword(raw.keyword);
 	return filters;
 }
 
@@ -145,6 +145,16 @@ function userId(value: unknown): string {
 	throw new InvalidFilterError(
 		`'Responsible' is not a user ID: ${JSON.stringify(value)}`,
 		'Choose the user from the list, or give the ID ONLYOFFICE shows for them (a GUID such as 93e2b7f6-1a6c-4cb4-b1d7-3d4e9b2a6f01), not a name or e-mail.',
+	);
+}
+
+function keyword(value: unknown): string {
+	const text = String(value);
+	// Sent as it is, a keyword of nothing but commas would reach the portal as no keyword: every deal.
+	if (keywordQuery(text) !== '') return text;
+	throw new InvalidFilterError(
+		`'Keyword' has no word to search for: ${JSON.stringify(value)}`,
+		"Enter at least one word (commas only separate words), or remove 'Keyword' from Filters.",
 	);
 }
 

@@ -76,10 +76,18 @@ export function filterQuery(filters: OpportunityFilters): IDataObject {
 		qs.fromDate = filters.closeDateFrom ?? FAR_PAST;
 		qs.toDate = filters.closeDateTo ?? FAR_FUTURE;
 	}
-	// The server keeps only what precedes a comma in a single value; a comma is a word break for the user.
-	const keyword = filters.keyword?.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
+	const keyword = filters.keyword === undefined ? '' : keywordQuery(filters.keyword);
 	if (keyword) qs.filterValue = keyword;
 	return qs;
+}
+
+/**
+ * A keyword as `filterValue` takes it: the server keeps only what precedes a comma in a single value, so a
+ * comma goes out as the word break it is for the user. Empty when nothing is left, and then the portal would
+ * search without a keyword at all.
+ */
+export function keywordQuery(keyword: string): string {
+	return keyword.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 const SERVER_SORT_KEYS: Record<OpportunitySort['sortBy'], string> = {

@@ -90,8 +90,31 @@ function readItemSearch(this: IExecuteFunctions, itemIndex: number, timeZone: st
 	};
 }
 
-/** The filters as the shared search takes them; an empty value is no filter. */
+/** The names the user sees for the filters, in messages. */
+const FILTER_LABELS: Record<string, string> = {
+	stageType: 'Stage Type',
+	stageId: 'Stage',
+	responsibleId: 'Responsible',
+	tags: 'Tags',
+	contactId: 'Contact ID',
+	includeParticipants: 'Include Deals Where the Contact Participates',
+	closeDateFrom: 'Close Date From',
+	closeDateTo: 'Close Date To',
+	keyword: 'Keyword',
+};
+
+/**
+ * The filters as the shared search takes them. A filter left out of the collection is no filter; one that is
+ * there but empty (typically an expression that gave nothing for this item) is refused: searching without it
+ * would return every deal the other filters match, and a Delete after the search would remove them.
+ */
 export function readFilters(raw: IDataObject, timeZone: string): OpportunityFilters {
+	for (const [key, label] of Object.entries(FILTER_LABELS))
+		if (key in raw && isEmpty(raw[key]))
+			throw new InvalidFilterError(
+				`'${label}' is empty (${raw[key] === '' ? 'an empty text' : (JSON.stringify(raw[key]) ?? 'undefined')})`,
+				`Give '${label}' a value, or remove '${label}' from Filters to search without it. If it is an expression, check that it gives a value for this item.`,
+			);
 	const filters: OpportunityFilters = {};
 	if (isSet(raw.stageType))
 		filters.stageType = oneOf(
@@ -101,17 +124,36 @@ export function readFilters(raw: IDataObject, timeZone: string): OpportunityFilt
 		);
 	if (isSet(raw.stageId)) filters.stageId = positiveInteger(raw.stageId, 'Stage');
 	if (isSet(raw.responsibleId)) filters.responsibleId = userId(raw.responsibleId);
-	const tags = tagList(raw.tags);
-	if (tags.length > 0) filters.tags = tags;
+	if (isSet(raw.tags)) filters.tags = tagList(raw.tags);
+	const participants =
+		'includeParticipants' in raw
+			? flag(raw.includeParticipants, FILTER_LABELS.includeParticipants)
+			: false;
 	if (isSet(raw.contactId)) {
 		filters.contactId = positiveInteger(raw.contactId, 'Contact ID');
-		if (raw.includeParticipants === true) filters.includeParticipants = true;
+		if (participants) filters.includeParticipants = true;
 	}
 	const range = closeDateRange(raw.closeDateFrom, raw.closeDateTo, timeZone);
 	if (range.from !== undefined) filters.closeDateFrom = range.from;
 	if (range.to !== undefined) filters.closeDateTo = range.to;
 	if (isSet(raw.keyword)) filters.keyword = keyword(raw.keyword);
 	return filters;
+}
+
+function isEmpty(value: unknown): boolean {
+	if (value === undefined || value === null) return true;
+	if (Array.isArray(value)) return value.length === 0;
+	return typeof value === 'string' && value.trim() === '';
+}
+
+/** A switch: a boolean, or from an expression the text "true" or "false". */
+function flag(value: unknown, field: string): boolean {
+	if (value === true || value === 'true') return true;
+	if (value === false || value === 'false') return false;
+	throw new InvalidFilterError(
+		`'${field}' is ${JSON.stringify(value)}, not true or false`,
+		`Turn '${field}' on or off, or make its expression give true or false.`,
+	);
 }
 
 function isSet(value: unknown): boolean {
@@ -158,11 +200,33 @@ function keyword(value: unknown): string {
 	);
 }
 
-/** Tag titles: a list, or from an expression a text with commas between titles. */
+/**
+ * Tag titles: a list, or from an expression a text with commas between titles. A missing title is refused: left
+ * out, the deal would have to carry one tag fewer than asked for. Titles that differ only in letter case or
+ * spaces are one tag to the portal, which would then match nothing, so they are sent once.
+ */
 function tagList(value: unknown): string[] {
-	const values = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-	const titles = values.map((tag) => String(tag).trim()).filter((tag) => tag !== '');
-	return [...new Set(titles)];
+	const values = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',')
+			: undefined;
+	const refuse = (problem: string) =>
+		new InvalidFilterError(
+			`'Tags' ${problem}: ${JSON.stringify(value)}`,
+			'Choose the tags from the list, or make the expression give a list of tag titles (or a text with commas between them), each one a title.',
+		);
+	if (!values) throw refuse('is not a list of tag titles');
+	const titles: string[] = [];
+	const seen = new Set<string>();
+	for (const tag of values) {
+		const title = typeof tag === 'string' || typeof tag === 'number' ? String(tag).trim() : '';
+		if (title === '') throw refuse('has an empty tag title');
+		if (seen.has(title.toLowerCase())) continue;
+		seen.add(title.toLowerCase());
+		titles.push(title);
+	}
+	return titles;
 }
 
 function asNodeError(

@@ -63,3 +63,66 @@ describe('a keyword the portal would drop', () => {
 		},
 	);
 });
+
+describe('a filter that was added but whose value is empty for this item', () => {
+	// An expression such as {{ $json.cutoff }} gives undefined, null or '' for an item without that field;
+	// searching without the filter would return (and a Delete after it remove) every other match.
+	it.each([
+		['closeDateTo', undefined, 'Close Date To'],
+		['closeDateTo', null, 'Close Date To'],
+		['closeDateTo', '', 'Close Date To'],
+		['closeDateFrom', '  ', 'Close Date From'],
+		['stageId', '', 'Stage'],
+		['stageId', null, 'Stage'],
+		['responsibleId', undefined, 'Responsible'],
+		['responsibleId', ' ', 'Responsible'],
+		['contactId', null, 'Contact ID'],
+		['contactId', '', 'Contact ID'],
+		['keyword', '', 'Keyword'],
+		['keyword', undefined, 'Keyword'],
+		['tags', '', 'Tags'],
+		['tags', [], 'Tags'],
+		['tags', null, 'Tags'],
+	])('%s = %p is refused, not searched as “any”', async (field, value, label) => {
+		const error = await refusedForItem1({ stageType: 'lost', [field]: value });
+		expect(error.message).toContain(`'${label}' is empty`);
+		expect(error.description).toMatch(/remove .* from Filters/);
+	});
+
+	it.each([[['VIP', '']], [['VIP', '  ']], [['VIP', null]], ['VIP,'], ['VIP, ,EMEA'], [5]])(
+		'tags %p: a missing tag title is refused, not left out of the “all of these” match',
+		async (tags) => {
+			const error = await refusedForItem1({ stageType: 'lost', tags });
+			expect(error.message).toMatch(/'Tags'/);
+		},
+	);
+
+	it.each([['yes'], [1], [null]])(
+		'includeParticipants %p is refused rather than read as off',
+		async (includeParticipants) => {
+			const error = await refusedForItem1({ contactId: 5, includeParticipants });
+			expect(error.message).toMatch(/'Include Deals Where the Contact Participates'/);
+		},
+	);
+
+	it('a filter not added at all is no filter, and “true”/“false” texts are read as such', async () => {
+		const { output } = await runSearchNode({
+			parameters: {
+				returnAll: true,
+				filters: { stageType: 'won', contactId: '7', includeParticipants: 'false' },
+			},
+			credentials: admin(),
+		});
+		expect(output).toEqual([]);
+		expect(searches()[0].query).not.toHaveProperty('contactAlsoIsParticipant');
+	});
+});
+
+it('tags that differ only in letter case are sent once, so the deals carrying that tag are found', async () => {
+	const { output } = await runSearchNode({
+		parameters: { returnAll: true, filters: { tags: ['EMEA', 'emea ', 'VIP'] } },
+		credentials: admin(),
+	});
+	expect(output.map((item) => item.json.id)).toEqual([portal.fixtures!.ids.lostBefore]);
+	expect(searches()[0].query.tags).toEqual(['EMEA', 'VIP']);
+});

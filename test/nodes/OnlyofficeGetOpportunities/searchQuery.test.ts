@@ -93,10 +93,17 @@ describe('compareOpportunities', () => {
 });
 
 describe('readFilters', () => {
-	it('turns empty values into no filter and a tag text into titles', () => {
-		expect(
-			readFilters({ stageId: '', responsibleId: '', tags: ' VIP, EMEA ,VIP', keyword: ' ' }, 'UTC'),
-		).toEqual({ tags: ['VIP', 'EMEA'] });
+	it('reads a tag text as titles, once each whatever their letter case', () => {
+		expect(readFilters({ tags: ' VIP, EMEA ,VIP,vip ' }, 'UTC')).toEqual({ tags: ['VIP', 'EMEA'] });
+		expect(readFilters({ tags: ['VIP', ' Vip', 'EMEA'] }, 'UTC')).toEqual({
+			tags: ['VIP', 'EMEA'],
+		});
+	});
+
+	it('refuses a filter that is there but empty, rather than searching without it', () => {
+		for (const raw of [{ stageId: '' }, { responsibleId: '' }, { keyword: ' ' }, { tags: [] }])
+			expect(() => readFilters(raw, 'UTC')).toThrow(/is empty/);
+		expect(readFilters({}, 'UTC')).toEqual({});
 	});
 });
 

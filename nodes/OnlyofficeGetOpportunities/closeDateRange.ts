@@ -1,5 +1,5 @@
 import type { WallTime } from '../common/zonedTime';
-import { formatWithOffset, instantOf } from '../common/zonedTime';
+import { formatWithOffset, instantOf, wallTimeAt } from '../common/zonedTime';
 
 /** A value of Close Date From or To that is not a date, or a range that ends before it starts. */
 export class InvalidCloseDateError extends Error {
@@ -44,6 +44,8 @@ export function closeDateRange(from: unknown, to: unknown, timeZone: string): Cl
 		start && (start.kind === 'day' ? startOfDay(start, timeZone) : instant(start, timeZone));
 	const toMs =
 		end && (end.kind === 'day' ? startOfDay(nextDay(end), timeZone) - 1 : instant(end, timeZone));
+	checkYear(fromMs, 'closeDateFrom', timeZone);
+	checkYear(toMs, 'closeDateTo', timeZone);
 	if (fromMs !== undefined && toMs !== undefined && fromMs > toMs) {
 		throw new InvalidCloseDateError(
 			`'Close Date From' (${formatWithOffset(fromMs, timeZone)}) is after 'Close Date To' (${formatWithOffset(toMs, timeZone)})`,
@@ -54,6 +56,29 @@ export function closeDateRange(from: unknown, to: unknown, timeZone: string): Cl
 		from: fromMs === undefined ? undefined : formatWithOffset(fromMs, timeZone),
 		to: toMs === undefined ? undefined : formatWithOffset(toMs, timeZone),
 	};
+}
+
+/**
+ * The years a close date may fall in. Year 1 is the server's "not sent", which drops the whole date filter;
+ * JavaScript reads the years 0–99 as 1900–1999; dates near 9999 overflow when the server shifts them by the
+ * portal's offset. The node's own open ends are 1900-01-01 and 2100-01-01.
+ */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2100;
+
+export const YEARS_HINT = `Give a date between ${FIRST_YEAR} and ${LAST_YEAR}, or remove the field from Filters for a range open on that side.`;
+
+function outOfYears(field: keyof typeof FIELD_NAMES, shown: string): InvalidCloseDateError {
+	return new InvalidCloseDateError(
+		`'${FIELD_NAMES[field]}' is ${shown}, not a date between ${FIRST_YEAR} and ${LAST_YEAR}`,
+		field,
+	);
+}
+
+function checkYear(epochMs: number | undefined, field: keyof typeof FIELD_NAMES, timeZone: string) {
+	if (epochMs === undefined) return;
+	const { year } = wallTimeAt(epochMs, timeZone);
+	if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) throw outOfYears(field, `in the year ${year}`);
 }
 
 const DAY_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -71,6 +96,7 @@ function readDate(value: unknown, field: keyof typeof FIELD_NAMES): ReadDate | u
 	if (isJsDate(value)) {
 		const epochMs = value.getTime();
 		if (Number.isNaN(epochMs)) throw refuse('an invalid Date');
+		checkYear(epochMs, field, 'UTC');
 		return { kind: 'instant', epochMs };
 	}
 	if (isLuxonLike(value)) {
@@ -78,10 +104,15 @@ function readDate(value: unknown, field: keyof typeof FIELD_NAMES): ReadDate | u
 			throw refuse(`an invalid DateTime (${String(value.invalidReason)})`);
 		const epochMs = Number(value.toMillis());
 		if (!Number.isFinite(epochMs)) throw refuse('a DateTime without a time');
+		checkYear(epochMs, field, 'UTC');
 		return { kind: 'instant', epochMs };
 	}
 	if (typeof value !== 'string') throw refuse(`${typeof value} ${JSON.stringify(value)}`);
 	const text = value.trim().replace(PRINTED_OBJECT, '$1').trim();
+	// Checked on the text: a year below 100 would otherwise be read as 19xx.
+	const year = /^(\d{4})-/.exec(text)?.[1];
+	if (year !== undefined && !(Number(year) >= FIRST_YEAR && Number(year) <= LAST_YEAR))
+		throw outOfYears(field, JSON.stringify(value));
 	const parsed = parseDateText(text);
 	if (!parsed) throw refuse(`"${value}"`);
 	return parsed;

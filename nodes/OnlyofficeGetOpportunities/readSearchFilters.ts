@@ -12,6 +12,7 @@ import {
 	DATE_FORMATS_HINT,
 	FIELD_NAMES,
 	InvalidCloseDateError,
+	YEARS_HINT,
 } from './closeDateRange';
 import type { SearchOptions } from './description';
 import { nodeOptions } from './description';
@@ -244,7 +245,9 @@ function asNodeError(
 				itemIndex,
 				description: error.message.includes('is after')
 					? `Swap the two dates, or leave one of them empty for a range open on that side. ${FIELD_NAMES.closeDateFrom} and ${FIELD_NAMES.closeDateTo} are both included.`
-					: DATE_FORMATS_HINT,
+					: error.message.includes('not a date between')
+						? YEARS_HINT
+						: DATE_FORMATS_HINT,
 			},
 		);
 	}

@@ -114,3 +114,40 @@ describe('zonedTime', () => {
 		);
 	});
 });
+
+describe('dates the portal would misread', () => {
+	it.each([
+		['0001-01-01'],
+		['0001-01-01T00:00:00.0000000Z'],
+		['0099-12-31'],
+		['1899-12-31'],
+		['2101-01-01'],
+		['9999-12-31'],
+		[new Date('0001-01-01T00:00:00Z')],
+		[DateTime.fromISO('9999-12-31T23:59:59Z')],
+	])(
+		'refuses %p instead of sending year 1 (“not sent”), a 19xx date, or one that overflows',
+		(value) => {
+			for (const [from, to, field] of [
+				[value, undefined, 'Close Date From'],
+				[undefined, value, 'Close Date To'],
+			]) {
+				expect(() => closeDateRange(from, to, 'Asia/Tokyo')).toThrow(InvalidCloseDateError);
+				expect(() => closeDateRange(from, to, 'Asia/Tokyo')).toThrow(
+					new RegExp(`^'${field}' .*between 1900 and 2100`),
+				);
+			}
+		},
+	);
+
+	it('takes the first and last days of the years it allows, and From equal to To', () => {
+		expect(closeDateRange('1900-01-01', '2100-12-31', 'UTC')).toEqual({
+			from: '1900-01-01T00:00:00.000+00:00',
+			to: '2100-12-31T23:59:59.999+00:00',
+		});
+		expect(closeDateRange('2025-06-30T10:00:00Z', '2025-06-30T10:00:00Z', 'UTC')).toEqual({
+			from: '2025-06-30T10:00:00.000+00:00',
+			to: '2025-06-30T10:00:00.000+00:00',
+		});
+	});
+});

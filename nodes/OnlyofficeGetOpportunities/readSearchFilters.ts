@@ -170,11 +170,21 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: s
 	);
 }
 
+/**
+ * The largest ID each filter can carry: the server applies the stage filter only below int.MaxValue, and a
+ * value that does not fit an int is not bound at all, so either would reach the portal as no filter.
+ */
+const MAX_ID: Record<string, number> = { Stage: 2_147_483_646, 'Contact ID': 2_147_483_647 };
+
 function positiveInteger(value: unknown, field: string): number {
-	const number = typeof value === 'string' ? Number(value.trim()) : value;
-	if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0) return number;
+	// Digits only: Number() would also read "1e1", "0x0b" or "12.0" as some other whole number.
+	const number =
+		typeof value === 'string' ? (/^\s*\d+\s*$/.test(value) ? Number(value) : NaN) : value;
+	const max = MAX_ID[field] ?? Number.MAX_SAFE_INTEGER;
+	if (typeof number === 'number' && Number.isSafeInteger(number) && number > 0 && number <= max)
+		return number;
 	throw new InvalidFilterError(
-		`'${field}' must be a whole number above 0, not ${JSON.stringify(value)}`,
+		`'${field}' must be a whole number above 0${field in MAX_ID ? ` and at most ${max}` : ''}, not ${JSON.stringify(value)}`,
 		field === 'Stage'
 			? 'Choose the stage from the list, or give its ID (a whole number such as 3).'
 			: `Enter '${field}' as a whole number such as 12.`,

@@ -126,3 +126,20 @@ it('tags that differ only in letter case are sent once, so the deals carrying th
 	expect(output.map((item) => item.json.id)).toEqual([portal.fixtures!.ids.lostBefore]);
 	expect(searches()[0].query.tags).toEqual(['EMEA', 'VIP']);
 });
+
+describe('IDs the portal would not bind', () => {
+	it.each([
+		[{ stageId: 2147483647 }, 'Stage'],
+		[{ stageId: '3000000000' }, 'Stage'],
+		[{ stageId: '1e1' }, 'Stage'],
+		[{ stageId: '0x0b' }, 'Stage'],
+		[{ contactId: 99999999999 }, 'Contact ID'],
+		[{ contactId: '12.0' }, 'Contact ID'],
+	])(
+		'%p is refused instead of reaching the portal as no filter (or as another ID)',
+		async (filters, label) => {
+			const error = await refusedForItem1({ stageType: 'lost', ...filters });
+			expect(error.message).toContain(`'${label}' must be a whole number`);
+		},
+	);
+});

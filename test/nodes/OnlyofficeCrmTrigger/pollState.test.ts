@@ -4,7 +4,6 @@ import type {
 	ClosedOpportunityState,
 	NewOpportunityState,
 } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
-import { POLL_CONNECTION } from '../../../nodes/OnlyofficeCrmTrigger/pollOpportunities';
 import {
 	CLOSE_DATE_MARGIN_MS,
 	closeDateOf,

@@ -6,6 +6,7 @@ import { FAR_PAST, filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opport
 import type { PortalConnection } from '../common/transport';
 import { formatWithOffset } from '../common/zonedTime';
 import type { ClosedEvent, ClosedOpportunityPoll, ClosedOpportunityState } from './pollState';
+import { readById } from './readById';
 import { CLOSE_DATE_MARGIN_MS, closeDateWindow } from './pollState';
 
 const STAGE_TYPES: Record<ClosedEvent, StageType> = {
@@ -17,7 +18,8 @@ const STAGE_TYPES: Record<ClosedEvent, StageType> = {
 const utc = (epochMs: number) => formatWithOffset(epochMs, 'UTC');
 
 /**
- * Every deal won (or lost) whose close date falls in the poll's window, by ID so that pages do not shift.
+ * Every deal won (or lost) whose close date falls in the poll's window, by ID so that pages do not shift (and
+ * overlapping, so that a deal leaving the list between two pages does not make another one skipped).
  * Which of them are news is decided when the poll commits, against the closes already seen.
  */
 export async function pollClosedOpportunities(
@@ -29,20 +31,16 @@ export async function pollClosedOpportunities(
 	now: number,
 ): Promise<ClosedOpportunityPoll> {
 	const { from, to } = closeDateWindow(started, now);
-	const closed = await fetchPages.call(
+	const closed = await readById.call(
 		this,
 		{
-			path: OPPORTUNITY_SEARCH_PATH,
-			qs: {
-				...filterQuery({
-					...filters,
-					stageType: STAGE_TYPES[event],
-					closeDateFrom: utc(from),
-					closeDateTo: utc(to),
-				}),
-				sortBy: 'id',
-				sortOrder: 'ascending',
-			},
+			qs: filterQuery({
+				...filters,
+				stageType: STAGE_TYPES[event],
+				closeDateFrom: utc(from),
+				closeDateTo: utc(to),
+			}),
+			order: 'ascending',
 		},
 		connection,
 	);

@@ -4,13 +4,14 @@ import { fetchPages } from '../common/fetchPages';
 import type { OpportunityFilters } from '../common/opportunitySearch';
 import { filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
 import type { PortalConnection } from '../common/transport';
+import { readById } from './readById';
 import type { NewOpportunityPoll, NewOpportunityState } from './pollState';
 
 const NEWEST_FIRST = { sortBy: 'id', sortOrder: 'descending' };
 
 /**
- * The deals above the remembered highest ID that match the filters: newest first, page by page, until a page
- * reaches the remembered ID (IDs grow by one, so nothing below it is new). With nothing new that is one
+ * The deals above the remembered highest ID that match the filters: newest first, page by page (overlapping,
+ * see readById.ts), until a page reaches the remembered ID (IDs grow by one, so nothing below it is new). With nothing new that is one
  * request. A first activation only learns the highest ID of all deals the user can see: matching or not, a
  * deal that existed before activation is never new.
  */
@@ -30,11 +31,10 @@ export async function pollNewOpportunities(
 		return { candidates: [], highestId: newest ? Number(newest.id) : 0 };
 	}
 	const isNew = (deal: IDataObject) => Number(deal.id) > started.highestId;
-	const records = await fetchPages.call(
+	const records = await readById.call(
 		this,
-		{ path: OPPORTUNITY_SEARCH_PATH, qs: { ...filterQuery(filters), ...NEWEST_FIRST } },
+		{ qs: filterQuery(filters), order: 'descending', onPage: (page) => page.every(isNew) },
 		connection,
-		{ onPage: (page) => page.every(isNew) },
 	);
 	const candidates = records.filter(isNew).sort((a, b) => Number(a.id) - Number(b.id));
 	const highestId = Math.max(started.highestId, ...candidates.map((deal) => Number(deal.id)));

@@ -49,6 +49,8 @@ export class TriggerRun {
 	saved: IDataObject = {};
 	/** How many scheduled polls have run (the first is always saved). */
 	polls = 0;
+	/** Called before each request a poll sends, with its query: lets a test change the portal between pages. */
+	beforeRequest?: (qs: IDataObject) => void | Promise<void>;
 	private node: OnlyofficeCrmTrigger;
 	private readonly credentialType = new OnlyofficeApi();
 
@@ -98,6 +100,8 @@ export class TriggerRun {
 		const parameters = this.parameters as unknown as IDataObject;
 		const credentials = { ...this.credentials };
 		const credentialType = this.credentialType;
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
+		const run = this;
 		return {
 			getMode: () => mode,
 			getNode: () => node,
@@ -117,6 +121,7 @@ export class TriggerRun {
 					additional?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
 				) {
 					const data = additional?.credentialsDecrypted?.data ?? credentials;
+					await run.beforeRequest?.((requestOptions.qs ?? {}) as IDataObject);
 					try {
 						return await httpRequest(await credentialType.authenticate(data, requestOptions));
 					} catch (error) {

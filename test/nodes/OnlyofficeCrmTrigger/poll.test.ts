@@ -272,6 +272,78 @@ describe('state', () => {
 	});
 });
 
+describe('deals deleted while a poll reads its pages', () => {
+	beforeEach(async () => await start());
+
+	/** Deletes `id` just before the poll asks for its second page, shifting the list by one. */
+	const deleteBeforeSecondPage = (run: TriggerRun, id: number) => {
+		run.beforeRequest = async (qs) => {
+			if (Number(qs.startIndex) > 0 && portal.hasOpportunity(id))
+				await api('DELETE', `crm/opportunity/${id}.json`);
+		};
+	};
+
+	it('New Opportunity misses none of the other new deals', async () => {
+		const run = trigger({ event: 'newOpportunity' });
+		await run.poll();
+		const created: number[] = [];
+		for (let i = 0; i < 1205; i++) created.push(portal.addOpportunity({ title: `Bulk ${i}` }));
+		// On the first page (newest first).
+		const deleted = created[1100];
+		deleteBeforeSecondPage(run, deleted);
+		advance(MINUTE);
+		// The deleted deal was read (and is emitted) before it went; every other one comes, once.
+		expect(ids(await run.poll())).toEqual(created);
+	});
+
+	it('Opportunity Lost misses none of the other closes in its window', async () => {
+		const run = trigger({ event: 'opportunityLost' });
+		await run.poll();
+		const closed: number[] = [];
+		for (let i = 0; i < 1205; i++)
+			closed.push(portal.createOpportunity({ stageId: LOST, actualCloseDate: Date.now() }));
+		// On the first page (oldest first).
+		const deleted = closed[100];
+		deleteBeforeSecondPage(run, deleted);
+		advance(MINUTE);
+		expect((ids(await run.poll()) as number[]).sort((a, b) => a - b)).toEqual(closed);
+	});
+
+	it('steps back when more deals than the pages overlap went between two pages', async () => {
+		const run = trigger({ event: 'newOpportunity' });
+		await run.poll();
+		const created: number[] = [];
+		for (let i = 0; i < 2500; i++) created.push(portal.addOpportunity({ title: `Bulk ${i}` }));
+		// From the first page (newest first), already read.
+		const deleted = new Set(created.slice(1600, 1800));
+		run.beforeRequest = async (qs) => {
+			if (Number(qs.startIndex) > 0 && deleted.size > 0)
+				for (const id of [...deleted]) {
+					await api('DELETE', `crm/opportunity/${id}.json`);
+					deleted.delete(id);
+				}
+		};
+		advance(MINUTE);
+		expect(ids(await run.poll())).toEqual(created);
+	});
+
+	it('says so, instead of reading for ever, when the portal ignores startIndex', async () => {
+		const run = trigger({ event: 'opportunityLost' });
+		await run.poll();
+		for (let i = 0; i < 1000; i++)
+			portal.createOpportunity({ stageId: LOST, actualCloseDate: Date.now() });
+		run.beforeRequest = (qs) => {
+			qs.startIndex = 0;
+		};
+		const before = structuredClone(run.live);
+		advance(MINUTE);
+		await expect(run.poll()).rejects.toMatchObject({
+			message: expect.stringMatching(/same 1000 records/),
+		});
+		expect(run.live).toEqual(before);
+	});
+});
+
 describe('overlapping polls', () => {
 	beforeEach(async () => await start({ latencyMs: 30 }));
 

@@ -1,5 +1,5 @@
 import type { PollState, TriggerEvent } from './pollState';
-import { mergeStates } from './pollState';
+import { isFor, mergeStates } from './pollState';
 
 /**
  * The latest state each trigger node committed in this n8n process, by workflow and node. n8n does not stop
@@ -13,10 +13,14 @@ const latest = new Map<string, { state: PollState; touchedAt: number }>();
 /** Longer than any poll runs; an entry idle that long is not needed to settle an overlap. */
 const FORGET_AFTER_MS = 24 * 3_600_000;
 
-/** The latest state committed for `key`, if it is one of `event`. */
-export function latestState(key: string, event: TriggerEvent): PollState | undefined {
+/** The latest state committed for `key`, if it is one of `event` and `filters`. */
+export function latestState(
+	key: string,
+	event: TriggerEvent,
+	filters?: string,
+): PollState | undefined {
 	const state = latest.get(key)?.state;
-	return state?.event === event ? state : undefined;
+	return state && isFor(state, event, filters) ? state : undefined;
 }
 
 /** Merges `state` into the record for `key` and returns the result. */

@@ -76,10 +76,12 @@ export async function pollOpportunities(
 	const staticData = this.getWorkflowStaticData('node');
 	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	/** The state as it stands now: what this copy of static data holds, merged with what other polls committed. */
-	const current = () => mergeStates(readState(staticData, event), latestState(key, event));
+	const filtersKey = filterKey(filters);
+	const current = () =>
+		mergeStates(readState(staticData, event, filtersKey), latestState(key, event, filtersKey));
 	/** Synchronous from reading the current state to writing the next: no other poll can slip in between. */
 	const commit = (result: { emit: IDataObject[]; state: PollState }) => {
-		writeState(staticData, recordState(key, result.state));
+		writeState(staticData, recordState(key, { ...result.state, filters: filtersKey }));
 		return result.emit;
 	};
 	const started = current();
@@ -107,6 +109,18 @@ async function readOrFail<T>(context: IPollFunctions, read: () => Promise<T>): P
 	} catch (error) {
 		throw readFailureError(context.getNode(), error);
 	}
+}
+
+/**
+ * The filters as the state remembers them: the same key for filters the portal reads alike (tags in any
+ * order and letter case, a responsible ID in any case).
+ */
+export function filterKey(filters: OpportunityFilters): string {
+	return JSON.stringify([
+		filters.responsibleId?.toLowerCase() ?? '',
+		filters.stageId ?? 0,
+		[...new Set((filters.tags ?? []).map((tag) => tag.toLowerCase()))].sort(),
+	]);
 }
 
 function readFilters(this: IPollFunctions): OpportunityFilters {

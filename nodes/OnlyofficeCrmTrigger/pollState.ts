@@ -19,7 +19,16 @@ const HOUR_MS = 3_600_000;
  */
 export const CLOSE_DATE_MARGIN_MS = 15 * HOUR_MS;
 
-export interface NewOpportunityState {
+/**
+ * What every state carries besides its event: the filters it was built for (see `filterKey` in
+ * pollOpportunities.ts). Absent in a state written before the filters were kept: that one is taken as built
+ * for the current filters.
+ */
+interface StateOf {
+	filters?: string;
+}
+
+export interface NewOpportunityState extends StateOf {
 	event: 'newOpportunity';
 	/** The highest deal ID this trigger has seen; deals above it are new. */
 	highestId: number;
@@ -28,7 +37,7 @@ export interface NewOpportunityState {
 /** A deal ID with the close date (epoch ms) it had when the trigger saw it closed. */
 export type SeenClose = [id: number, closeDate: number];
 
-export interface ClosedOpportunityState {
+export interface ClosedOpportunityState extends StateOf {
 	event: ClosedEvent;
 	/** When the latest completed poll started (epoch ms): the next window begins a margin before it. */
 	polledAt: number;
@@ -41,28 +50,49 @@ export interface ClosedOpportunityState {
 
 export type PollState = NewOpportunityState | ClosedOpportunityState;
 
-/** The key in the node's static data. One event's state: changing the event starts afresh. */
+/**
+ * The key in the node's static data. One event's state, for one set of filters: changing either starts
+ * afresh, since deals the old filters left out are not news (nor are closes the old event did not look for).
+ */
 export const STATE_KEY = 'crmTrigger';
 
-/** The state for `event` from what static data holds, or undefined when there is none (a first activation). */
-export function readState(staticData: IDataObject, event: TriggerEvent): PollState | undefined {
+/**
+ * The state for `event` and `filters` from what static data holds, or undefined when there is none (a first
+ * activation, or a changed event or filters).
+ */
+export function readState(
+	staticData: IDataObject,
+	event: TriggerEvent,
+	filters?: string,
+): PollState | undefined {
 	const value = staticData[STATE_KEY] as Partial<PollState> | undefined;
-	if (typeof value !== 'object' || value === null || value.event !== event) return undefined;
+	if (typeof value !== 'object' || value === null || !isFor(value, event, filters))
+		return undefined;
+	const stamp = typeof value.filters === 'string' ? { filters: value.filters } : {};
 	if (value.event === 'newOpportunity') {
 		return isCount(value.highestId)
-			? { event: value.event, highestId: value.highestId }
+			? { event: value.event, highestId: value.highestId, ...stamp }
 			: undefined;
 	}
 	const { polledAt, seen } = value as Partial<ClosedOpportunityState>;
 	if (!isCount(polledAt) || !Array.isArray(seen)) return undefined;
 	return {
-		event: value.event,
+		event: value.event as ClosedEvent,
 		polledAt,
+		...stamp,
 		seen: seen.filter(
 			(pair): pair is SeenClose =>
 				Array.isArray(pair) && isCount(pair[0]) && Number.isFinite(pair[1]),
 		),
 	};
+}
+
+/** Whether `state` is one of `event` built for `filters` (either unknown: taken as the same). */
+export function isFor(state: Partial<PollState>, event: TriggerEvent, filters?: string): boolean {
+	return (
+		state.event === event &&
+		(state.filters === undefined || filters === undefined || state.filters === filters)
+	);
 }
 
 /** Writes the state as a new object, so that n8n notices the change (its static data tracks assignments). */
@@ -94,23 +124,27 @@ const pairKey = (id: number, closeDate: number) => `${id}@${closeDate}`;
 /**
  * Two states of one trigger into one that forgets nothing either knows: overlapping polls, or an older state
  * n8n saved and a newer one still in memory. Taking the later poll time is safe because every poll's window
- * starts at or before the state it started from. States of different events do not mix: `b`, the newer,
- * wins (the user changed the event).
+ * starts at or before the state it started from. States of different events or filters do not mix: `b`, the
+ * newer, wins (the user changed them).
  */
 export function mergeStates(
 	a: PollState | undefined,
 	b: PollState | undefined,
 ): PollState | undefined {
-	if (!a || !b || a.event !== b.event) return b ?? a;
+	if (!a || !b || !isFor(a, b.event, b.filters)) return b ?? a;
+	const filters = b.filters ?? a.filters;
+	const stamp = filters === undefined ? {} : { filters };
 	if (a.event === 'newOpportunity') {
 		return {
 			event: a.event,
 			highestId: Math.max(a.highestId, (b as NewOpportunityState).highestId),
+			...stamp,
 		};
 	}
 	const other = b as ClosedOpportunityState;
 	return pruneSeen({
 		event: a.event,
+		...stamp,
 		polledAt: Math.max(a.polledAt, other.polledAt),
 		seen: unionOf(a.seen, other.seen),
 	});

@@ -344,6 +344,44 @@ describe('deals deleted while a poll reads its pages', () => {
 	});
 });
 
+describe('changing the filters', () => {
+	beforeEach(async () => await start());
+
+	it('starts afresh, as changing Trigger On does: deals the old filters left out are not new', async () => {
+		const run = trigger({
+			event: 'newOpportunity',
+			filters: { responsibleId: portal.users.user.id },
+		});
+		await run.poll();
+		const theirs = await createDeal('Theirs', OPEN, { responsibleid: portal.users.user.id });
+		expect(await pollMinutes(run, 1)).toEqual([theirs]);
+		// Created after activation, but left out by the filter for days.
+		await createDeal('Not theirs');
+		advance(3 * 24 * HOUR);
+		expect(await pollMinutes(run, 1)).toEqual([]);
+		run.parameters.filters = {};
+		expect(await pollMinutes(run, 1)).toEqual([]);
+		const next = await createDeal('Anyone');
+		expect(await pollMinutes(run, 1)).toEqual([next]);
+	});
+
+	it('starts afresh for Won and Lost too: closes the old filters left out are not news', async () => {
+		const run = trigger({
+			event: 'opportunityLost',
+			filters: { responsibleId: portal.users.user.id },
+		});
+		await run.poll();
+		const notTheirs = await createDeal('Not theirs');
+		closeInUi(notTheirs, LOST);
+		expect(await pollMinutes(run, 2)).toEqual([]);
+		run.parameters.filters = {};
+		expect(await pollMinutes(run, 2)).toEqual([]);
+		const next = await createDeal('Anyone');
+		closeInUi(next, LOST);
+		expect(await pollMinutes(run, 2)).toEqual([next]);
+	});
+});
+
 describe('overlapping polls', () => {
 	beforeEach(async () => await start({ latencyMs: 30 }));
 

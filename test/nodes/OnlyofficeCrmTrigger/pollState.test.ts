@@ -64,6 +64,23 @@ describe('reading and writing the state', () => {
 		});
 	});
 
+	it('starts afresh when the filters changed, and keeps a state written before filters were kept', () => {
+		const staticData: IDataObject = {};
+		writeState(staticData, { event: 'newOpportunity', highestId: 9, filters: 'a' });
+		expect(readState(staticData, 'newOpportunity', 'b')).toBeUndefined();
+		expect(readState(staticData, 'newOpportunity', 'a')).toEqual({
+			event: 'newOpportunity',
+			highestId: 9,
+			filters: 'a',
+		});
+		writeState(staticData, lost(T));
+		expect(readState(staticData, 'opportunityLost', 'b')).toEqual(lost(T));
+		expect(mergeStates({ ...lost(T), filters: 'a' }, { ...lost(T - HOUR), filters: 'b' })).toEqual({
+			...lost(T - HOUR),
+			filters: 'b',
+		});
+	});
+
 	it('takes a damaged state for none', () => {
 		for (const value of [
 			null,

@@ -14,18 +14,24 @@ export async function getOpportunities(this: IExecuteFunctions): Promise<INodeEx
 	const { searches, errorItems } = readSearchFilters.call(this);
 	// One connection for the run: the credential is read once, not once per item or page.
 	const connection: PortalConnection = { timeout: PAGE_TIMEOUT, hints: SEARCH_HINTS };
-	const output: INodeExecutionData[] = [];
+	// Each item's deals (or its error item) in the place of that item, as n8n lists a node's output.
+	const byItem = new Map<number, INodeExecutionData[]>();
+	for (const { itemIndex, item } of errorItems) byItem.set(itemIndex, [item]);
 	let found = 0;
 	for (const { itemIndex, search, simplify } of searches) {
 		try {
 			const records = await searchOpportunities.call(this, search, connection);
 			found += records.length;
-			for (const record of records)
-				output.push(toItem(simplify ? simplifyOpportunity(record) : record, [itemIndex]));
+			byItem.set(
+				itemIndex,
+				records.map((record) =>
+					toItem(simplify ? simplifyOpportunity(record) : record, [itemIndex]),
+				),
+			);
 		} catch (error) {
 			const nodeError = readFailureError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push(errorItem(nodeError, [itemIndex]));
+			byItem.set(itemIndex, [errorItem(nodeError, [itemIndex])]);
 		}
 	}
 	if (found === 0 && searches.length > 0) {
@@ -35,5 +41,5 @@ export async function getOpportunities(this: IExecuteFunctions): Promise<INodeEx
 			location: 'outputPane',
 		});
 	}
-	return [...output, ...errorItems];
+	return [...byItem.entries()].sort(([a], [b]) => a - b).flatMap(([, items]) => items);
 }

@@ -44,10 +44,10 @@ const SORT_ORDERS: SortOrder[] = ['ascending', 'descending'];
  */
 export function readSearchFilters(this: IExecuteFunctions): {
 	searches: ItemSearch[];
-	errorItems: INodeExecutionData[];
+	errorItems: Array<{ itemIndex: number; item: INodeExecutionData }>;
 } {
 	const searches: ItemSearch[] = [];
-	const errorItems: INodeExecutionData[] = [];
+	const errorItems: Array<{ itemIndex: number; item: INodeExecutionData }> = [];
 	const timeZone = this.getTimezone();
 	if (!isKnownTimeZone(timeZone)) {
 		throw new NodeOperationError(
@@ -63,7 +63,7 @@ export function readSearchFilters(this: IExecuteFunctions): {
 		} catch (error) {
 			const nodeError = asNodeError.call(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			errorItems.push(errorItem(nodeError, [itemIndex]));
+			errorItems.push({ itemIndex, item: errorItem(nodeError, [itemIndex]) });
 		}
 	}
 	return { searches, errorItems };

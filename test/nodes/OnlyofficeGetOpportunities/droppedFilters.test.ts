@@ -143,3 +143,20 @@ describe('IDs the portal would not bind', () => {
 		},
 	);
 });
+
+it('with Continue On Fail, a refused item’s error comes in its place among the items, paired to it', async () => {
+	const { output } = await runSearchNode({
+		items: [{ cutoff: null }, { cutoff: '2024-05-31' }],
+		parameters: { returnAll: true },
+		perItem: (json) => ({ filters: { stageType: 'lost', closeDateTo: json.cutoff } }),
+		credentials: admin(),
+		timeZone: 'Europe/Moscow',
+		continueOnFail: true,
+	});
+	expect(output[0].json.error).toMatch(/^Item 0: 'Close Date To' is empty/);
+	expect(output[0].pairedItem).toEqual({ item: 0 });
+	expect(output.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(
+		true,
+	);
+	expect(output.length).toBeGreaterThan(1);
+});

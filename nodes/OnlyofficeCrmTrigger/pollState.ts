@@ -13,11 +13,18 @@ export type ClosedEvent = Exclude<TriggerEvent, 'newOpportunity'>;
 const HOUR_MS = 3_600_000;
 
 /**
- * How far the close-date window reaches behind the last poll and past now. A deal closed through the API gets
- * a close date shifted by the portal's UTC offset (up to 14 h either way); one more hour absorbs a clock
- * difference between n8n and the portal.
+ * How far the close-date window reaches past now. A deal closed through the API gets a close date shifted by
+ * the portal's UTC offset (up to 14 h either way); one more hour absorbs a clock difference between n8n and
+ * the portal.
  */
 export const CLOSE_DATE_MARGIN_MS = 15 * HOUR_MS;
+
+/**
+ * How far the close-date window reaches behind the last poll. Besides the 14 h of the offset quirk, a close set
+ * through `PUT opportunity/{id}` with today's date and no time is dated the portal's midnight, up to 24 h
+ * back; one more hour absorbs a clock difference.
+ */
+export const CLOSE_DATE_LOOKBACK_MS = 25 * HOUR_MS;
 
 /**
  * What every state carries besides its event: the filters it was built for (see `filterKey` in
@@ -39,7 +46,7 @@ export type SeenClose = [id: number, closeDate: number];
 
 export interface ClosedOpportunityState extends StateOf {
 	event: ClosedEvent;
-	/** When the latest completed poll started (epoch ms): the next window begins a margin before it. */
+	/** When the latest completed poll started (epoch ms): the next window begins a look-back before it. */
 	polledAt: number;
 	/**
 	 * The closes already emitted (or present at activation), while their close date can still fall in a
@@ -101,14 +108,17 @@ export function writeState(staticData: IDataObject, state: PollState): void {
 }
 
 /**
- * The close dates a poll asks for: from a margin before the previous poll began to a margin after now. With
- * no previous poll (a first activation) the window starts a margin before now.
+ * The close dates a poll asks for: from a look-back before the previous poll began to a margin after now.
+ * With no previous poll (a first activation) the window starts a look-back before now.
  */
 export function closeDateWindow(
 	state: ClosedOpportunityState | undefined,
 	now: number,
 ): { from: number; to: number } {
-	return { from: (state?.polledAt ?? now) - CLOSE_DATE_MARGIN_MS, to: now + CLOSE_DATE_MARGIN_MS };
+	return {
+		from: (state?.polledAt ?? now) - CLOSE_DATE_LOOKBACK_MS,
+		to: now + CLOSE_DATE_MARGIN_MS,
+	};
 }
 
 /** The actual close date of a deal (epoch ms), or undefined when it has none. */
@@ -195,7 +205,7 @@ export function commitClosedOpportunities(
 	poll: ClosedOpportunityPoll,
 ): { emit: IDataObject[]; state: ClosedOpportunityState } {
 	const known = new Set((current?.seen ?? []).map(([id, date]) => pairKey(id, date)));
-	const forgottenBefore = current ? current.polledAt - CLOSE_DATE_MARGIN_MS : -Infinity;
+	const forgottenBefore = current ? current.polledAt - CLOSE_DATE_LOOKBACK_MS : -Infinity;
 	const pairs: SeenClose[] = [];
 	const emit: IDataObject[] = [];
 	for (const deal of poll.closed) {
@@ -218,12 +228,13 @@ export function commitClosedOpportunities(
 }
 
 /**
- * Drops the pairs whose close date lies before the next window: it starts a margin before `polledAt`, so
- * nothing older can be asked for again. This bounds the set: it holds only closes dated from a margin before
- * the last poll to a margin after it, i.e. the deals closed within about 30 hours plus one poll interval.
+ * Drops the pairs whose close date lies before the next window: it starts a look-back before `polledAt`, so
+ * nothing older can be asked for again. This bounds the set: it holds only closes dated from the look-back
+ * (25 h) before the last poll to the margin (15 h) after it, i.e. the deals closed within about 40 hours plus
+ * one poll interval (and any close dated in the future that a window already reached).
  */
 export function pruneSeen(state: ClosedOpportunityState): ClosedOpportunityState {
-	const oldest = state.polledAt - CLOSE_DATE_MARGIN_MS;
+	const oldest = state.polledAt - CLOSE_DATE_LOOKBACK_MS;
 	return { ...state, seen: state.seen.filter(([, closeDate]) => closeDate >= oldest) };
 }
 

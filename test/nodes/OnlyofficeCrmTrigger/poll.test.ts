@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { TriggerParameters } from '../../helpers/runTrigger';
 import { TriggerRun } from '../../helpers/runTrigger';
-import { CLOSE_DATE_MARGIN_MS, STATE_KEY } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
+import { CLOSE_DATE_LOOKBACK_MS, STATE_KEY } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../../portal');
@@ -205,6 +205,26 @@ describe.each([
 	});
 });
 
+describe('a close date set through PUT opportunity/{id}', () => {
+	beforeEach(async () => await start({ timeZoneOffsetMinutes: -300 }));
+
+	it("emits a deal lost late in the day with that day's date (the portal's midnight, almost a day back)", async () => {
+		const run = trigger({ event: 'opportunityLost' });
+		await run.poll();
+		// 23:00 on 10 March in the UTC−5 portal.
+		expect(await pollMinutes(run, 16 * 60)).toEqual([]);
+		const id = await createDeal('Lost today');
+		await api('PUT', `crm/opportunity/${id}.json`, {
+			title: 'Lost today',
+			stageid: LOST,
+			responsibleid: portal.users.admin.id,
+			bidCurrencyAbbr: 'USD',
+			actualCloseDate: '2026-03-10',
+		});
+		expect(await pollMinutes(run, 2)).toEqual([id]);
+	});
+});
+
 describe('state', () => {
 	beforeEach(async () => await start());
 
@@ -221,8 +241,8 @@ describe('state', () => {
 		expect(ids(await run.poll())).toHaveLength(30);
 		const seen = () => (run.live[STATE_KEY] as { seen: unknown[] }).seen.length;
 		expect(seen()).toBe(30);
-		// The API shifted these closes 3 h into the past: they leave the window a margin after that.
-		advance(CLOSE_DATE_MARGIN_MS - 3 * HOUR - 2 * MINUTE);
+		// The API shifted these closes 3 h into the past: they leave the window a look-back after that.
+		advance(CLOSE_DATE_LOOKBACK_MS - 3 * HOUR - 2 * MINUTE);
 		await run.poll();
 		expect(seen()).toBe(30);
 		advance(2 * MINUTE);

@@ -5,6 +5,7 @@ import type {
 	NewOpportunityState,
 } from '../../../nodes/OnlyofficeCrmTrigger/pollState';
 import {
+	CLOSE_DATE_LOOKBACK_MS,
 	CLOSE_DATE_MARGIN_MS,
 	closeDateOf,
 	closeDateWindow,
@@ -32,16 +33,17 @@ const lost = (polledAt: number, seen: [number, number][] = []): ClosedOpportunit
 });
 
 describe('the margin', () => {
-	it('reaches past the largest UTC offset (14 h) on both sides of the window', () => {
+	it('reaches past the largest UTC offset (14 h) on both sides of the window, and a day back', () => {
 		expect(CLOSE_DATE_MARGIN_MS).toBeGreaterThan(14 * HOUR);
+		expect(CLOSE_DATE_LOOKBACK_MS).toBeGreaterThan(24 * HOUR);
 		const { from, to } = closeDateWindow(lost(T - 60_000), T);
-		expect(from).toBe(T - 60_000 - CLOSE_DATE_MARGIN_MS);
+		expect(from).toBe(T - 60_000 - CLOSE_DATE_LOOKBACK_MS);
 		expect(to).toBe(T + CLOSE_DATE_MARGIN_MS);
 	});
 
-	it('starts a first window a margin before now', () => {
+	it('starts a first window a look-back before now', () => {
 		expect(closeDateWindow(undefined, T)).toEqual({
-			from: T - CLOSE_DATE_MARGIN_MS,
+			from: T - CLOSE_DATE_LOOKBACK_MS,
 			to: T + CLOSE_DATE_MARGIN_MS,
 		});
 	});
@@ -187,16 +189,16 @@ describe('won and lost opportunities', () => {
 
 	it('forgets a close once it is older than the next window, and not before', () => {
 		const state = lost(T, [
-			[1, T - CLOSE_DATE_MARGIN_MS - 1],
-			[2, T - CLOSE_DATE_MARGIN_MS],
+			[1, T - CLOSE_DATE_LOOKBACK_MS - 1],
+			[2, T - CLOSE_DATE_LOOKBACK_MS],
 			[3, T + CLOSE_DATE_MARGIN_MS],
 		]);
 		expect(pruneSeen(state).seen).toEqual([
-			[2, T - CLOSE_DATE_MARGIN_MS],
+			[2, T - CLOSE_DATE_LOOKBACK_MS],
 			[3, T + CLOSE_DATE_MARGIN_MS],
 		]);
 		const { from } = closeDateWindow(state, T + 60_000);
-		expect(from).toBe(T - CLOSE_DATE_MARGIN_MS);
+		expect(from).toBe(T - CLOSE_DATE_LOOKBACK_MS);
 	});
 });
 
@@ -227,7 +229,7 @@ describe('merging states', () => {
 describe('overlapping polls and forgotten closes', () => {
 	it('does not emit again a close that an overlapping, later poll has already forgotten', () => {
 		// Seen at the edge of the window of the state both polls started from.
-		const edge = T - 60_000 - CLOSE_DATE_MARGIN_MS;
+		const edge = T - 60_000 - CLOSE_DATE_LOOKBACK_MS;
 		const start = lost(T - 60_000, [[9, edge]]);
 		// A later poll commits first: its window starts later, so it forgets the close at the edge.
 		const later = commitClosedOpportunities(start, start, {

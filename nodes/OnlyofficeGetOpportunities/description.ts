@@ -61,7 +61,8 @@ export const filtersCollection: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. renewal',
-			description: 'Deals whose title or description has a word starting with each word given here',
+			description:
+				'Deals whose title or description has a word starting with each word given here; % and _ are refused, as ONLYOFFICE would read them as wildcards',
 		},
 		responsibleIdField,
 		stageIdField,

@@ -203,6 +203,13 @@ function userId(value: unknown): string {
 
 function keyword(value: unknown): string {
 	const text = String(value);
+	// ONLYOFFICE puts each word into an SQL LIKE unescaped: % would match any text and _ any character.
+	if (/[%_]/.test(text)) {
+		throw new InvalidFilterError(
+			`'Keyword' contains % or _, which ONLYOFFICE reads as "any text" and "any character": ${JSON.stringify(value)}`,
+			'Leave those characters out: search for the words around them instead.',
+		);
+	}
 	// Sent as it is, a keyword of nothing but commas would reach the portal as no keyword: every deal.
 	if (keywordQuery(text) !== '') return text;
 	throw new InvalidFilterError(

@@ -62,6 +62,15 @@ describe('a keyword the portal would drop', () => {
 			expect(error.message).toMatch(/'Keyword'/);
 		},
 	);
+
+	// The server puts each word into an SQL LIKE without escaping it: '%' alone would match every deal.
+	it.each([['%'], ['50%'], ['a_c'], ['renewal %']])(
+		'keyword %p (an SQL wildcard) is refused instead of matching deals without it',
+		async (keyword) => {
+			const error = await refusedForItem1({ stageType: 'lost', keyword });
+			expect(error.message).toMatch(/'Keyword' contains % or _/);
+		},
+	);
 });
 
 describe('a filter that was added but whose value is empty for this item', () => {

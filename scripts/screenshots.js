@@ -13,10 +13,15 @@ const { waitFor } = require('../test/e2e/harness');
 const { N8nEditor } = require('../test/ui/n8nEditor');
 const { startUiEnvironment } = require('../test/ui/uiEnvironment');
 const { filtersCollection } = require('../nodes/OnlyofficeGetOpportunities/description');
+const { nodeOptions: triggerOptions } = require('../nodes/OnlyofficeCrmTrigger/description');
 
 const OUT_DIR = path.resolve(__dirname, '..', 'docs', 'images');
 const NODE = 'ONLYOFFICE Delete Opportunities';
 const SEARCH_NODE = 'ONLYOFFICE Get Opportunities';
+/** The CRM Trigger as the node panel lists it: n8n leaves out a trigger's " Trigger". */
+const TRIGGER_NODE = 'ONLYOFFICE CRM';
+/** Every node of the package: the node panel's search for "ONLYOFFICE" lists them all. */
+const ALL_NODES = [TRIGGER_NODE, SEARCH_NODE, NODE];
 const IDS = '7, 8, 9';
 
 const log = (message) => console.log(`▶ ${message}`);
@@ -60,17 +65,57 @@ async function widenOutputPanel(editor, by = 300) {
 	);
 }
 
-async function lightTheme(env) {
-	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl });
+/**
+ * Opens the editor (`options`: its theme), signs in as the owner and starts a new workflow; runs `steps` on
+ * it, then closes it.
+ */
+async function withNewWorkflow(env, options, steps) {
+	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl, ...options });
 	try {
 		await editor.signIn(env.server.owner);
 		await editor.newWorkflow();
+		await steps(editor);
+	} finally {
+		await editor.close();
+	}
+}
 
+/** The node panel searched for "ONLYOFFICE", once every node's icon has loaded. */
+async function shootNodePanelSearch(editor, name) {
+	await editor.openNodePanel();
+	await editor.searchNodePanel('ONLYOFFICE');
+	for (const node of ALL_NODES) await editor.imageInfo(editor.nodePanelIcon(node));
+	await shoot(editor, name);
+}
+
+/**
+ * Opens the node panel, searches for `query` and adds `node`; resolves with its parameters open and the
+ * credential saved in the light-theme pass picked for it. For a trigger, `event` is the trigger event to pick
+ * in its details (n8n lists a trigger's events there, "On opportunity lost", and sets the node to it).
+ */
+async function addNodeWithCredential(editor, query, node, event) {
+	await editor.openNodePanel();
+	await editor.searchNodePanel(query);
+	if (event) {
+		await editor.nodePanelItem(node).click();
+		await editor.nodePanel.getByText(event, { exact: true }).click();
+		await editor.ndv.waitFor();
+	} else {
+		await editor.addNodeFromPanel(node);
+	}
+	await editor.parameters.getByTestId('node-credentials-select').waitFor();
+}
+
+/** Turns a boolean parameter's switch on. */
+async function switchOn(editor, name) {
+	await editor.parameterItem(name).locator('.el-switch').click();
+	await editor.parameterItem(name).locator('.el-switch.is-checked').waitFor();
+}
+
+async function lightTheme(env) {
+	await withNewWorkflow(env, {}, async (editor) => {
 		log('Node panel: search "ONLYOFFICE"');
-		await editor.openNodePanel();
-		await editor.searchNodePanel('ONLYOFFICE');
-		await editor.imageInfo(editor.nodePanelIcon(NODE));
-		await shoot(editor, 'node-panel-search.png');
+		await shootNodePanelSearch(editor, 'node-panel-search.png');
 
 		log('Add the node, create its credential and press Test');
 		await editor.addNodeFromPanel(NODE);
@@ -92,8 +137,7 @@ async function lightTheme(env) {
 		await editor.addOption('Delete Limit', 'deleteLimit');
 		await editor.setFixedValue('deleteLimit', '100');
 		await editor.addOption('Simplify', 'simplify');
-		await editor.parameterItem('simplify').locator('.el-switch').click();
-		await editor.parameterItem('simplify').locator('.el-switch.is-checked').waitFor();
+		await switchOn(editor, 'simplify');
 		await shoot(editor, 'node-parameters.png');
 
 		log('Execute the workflow and open the output panel');
@@ -109,25 +153,15 @@ async function lightTheme(env) {
 		await editor.outputPanel.locator('table').first().waitFor();
 		await widenOutputPanel(editor);
 		await shoot(editor, 'output-panel.png');
-	} finally {
-		await editor.close();
-	}
+	});
 }
 
 /** The search node set up for the nightly clean-up: lost deals closed before a date, all of them. */
 async function searchNode(env) {
-	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl });
-	try {
-		log('Search node: Return All, Stage Type Lost, Close Date To');
-		await editor.signIn(env.server.owner);
-		await editor.newWorkflow();
-		await editor.openNodePanel();
-		await editor.searchNodePanel('get opportunities');
-		// The credential saved in the light-theme pass is picked for the new node.
-		await editor.addNodeFromPanel(SEARCH_NODE);
-		await editor.parameters.getByTestId('node-credentials-select').waitFor();
-		await editor.parameterItem('returnAll').locator('.el-switch').click();
-		await editor.parameterItem('returnAll').locator('.el-switch.is-checked').waitFor();
+	log('Search node: Return All, Stage Type Lost, Close Date To');
+	await withNewWorkflow(env, {}, async (editor) => {
+		await addNodeWithCredential(editor, 'get opportunities', SEARCH_NODE);
+		await switchOn(editor, 'returnAll');
 		const filters = editor.collectionAddButton(filtersCollection.placeholder);
 		await editor.addOption('Stage Type', 'stageType', filters);
 		await editor.selectDropdownChoice('stageType', 'Lost');
@@ -141,24 +175,27 @@ async function searchNode(env) {
 		await editor.page.keyboard.insertText('{{ $now.minus({ days: 90 }) }}');
 		await editor.addOption('Tag Names or IDs', 'tags', filters);
 		await shoot(editor, 'search-node-parameters.png');
-	} finally {
-		await editor.close();
-	}
+	});
+}
+
+/** The CRM Trigger set to start a workflow for each lost deal, with the ten-field record. */
+async function triggerNode(env) {
+	log('CRM Trigger: Trigger On Opportunity Lost, option Simplify');
+	await withNewWorkflow(env, {}, async (editor) => {
+		await addNodeWithCredential(editor, 'onlyoffice crm', TRIGGER_NODE, 'On opportunity lost');
+		// Simplify is the only option: n8n shows a button that adds it, not a list.
+		await editor.parameters.getByRole('button', { name: triggerOptions.placeholder }).click();
+		await editor.parameterLabel('simplify').waitFor();
+		await switchOn(editor, 'simplify');
+		await shoot(editor, 'trigger-node-parameters.png');
+	});
 }
 
 async function darkTheme(env) {
-	const editor = await N8nEditor.open(env.browser, { baseUrl: env.server.baseUrl, theme: 'dark' });
-	try {
-		log('Dark theme: node panel search');
-		await editor.signIn(env.server.owner);
-		await editor.newWorkflow();
-		await editor.openNodePanel();
-		await editor.searchNodePanel('ONLYOFFICE');
-		await editor.imageInfo(editor.nodePanelIcon(NODE));
-		await shoot(editor, 'node-panel-search-dark.png');
-	} finally {
-		await editor.close();
-	}
+	log('Dark theme: node panel search');
+	await withNewWorkflow(env, { theme: 'dark' }, (editor) =>
+		shootNodePanelSearch(editor, 'node-panel-search-dark.png'),
+	);
 }
 
 async function main() {
@@ -173,6 +210,7 @@ async function main() {
 	try {
 		await lightTheme(env);
 		await searchNode(env);
+		await triggerNode(env);
 		await darkTheme(env);
 		console.log(
 			`\nScreenshots in ${path.relative(process.cwd(), OUT_DIR)} (${Math.round((Date.now() - started) / 1000)} s).`,

@@ -103,11 +103,19 @@ export class N8nEditor {
 		await this.nodePanel.getByTestId('node-creator-search-bar').fill(query);
 	}
 
-	/** A node in the node panel's list, by its display name. */
+	/**
+	 * A node in the node panel's list, by the name it shows there. A trigger is listed without its " Trigger"
+	 * and, searched for on an empty canvas, as an action item.
+	 */
 	nodePanelItem(displayName: string): Locator {
-		return this.nodePanel.getByTestId('node-creator-node-item').filter({
-			has: this.page.getByTestId('node-creator-item-name').getByText(displayName, { exact: true }),
-		});
+		return this.nodePanel
+			.getByTestId('node-creator-node-item')
+			.or(this.nodePanel.getByTestId('node-creator-action-item'))
+			.filter({
+				has: this.page
+					.getByTestId('node-creator-item-name')
+					.getByText(displayName, { exact: true }),
+			});
 	}
 
 	/** The icon of a node in the node panel's list (the visible one: n8n also renders a hidden copy for dragging). */

@@ -7,15 +7,13 @@
 // length), each answer read and parsed, until a page shorter than `count`. Prints {"ms", "requests",
 // "records", "uniqueIds", "maxRssMB"}. Timed around the requests only, as scripts/bench/limit.js is.
 'use strict';
-const http = require('node:http');
-const https = require('node:https');
 const { performance } = require('node:perf_hooks');
 
-async function main() {
-	const { url, token, query, count } = JSON.parse(process.argv[2]);
+const { keepAliveClient, requestJson, runLimit } = require('./limitClient');
+
+runLimit(async ({ url, token, query, count }) => {
 	const base = new URL('/api/2.0/crm/opportunity/filter', url);
-	const client = base.protocol === 'https:' ? https : http;
-	const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+	const connection = keepAliveClient(base);
 	const pageUrl = (startIndex) => {
 		const target = new URL(base);
 		for (const [name, value] of Object.entries(query)) {
@@ -26,30 +24,15 @@ async function main() {
 		target.searchParams.set('count', String(count));
 		return target;
 	};
-	const get = (target) =>
-		new Promise((resolve, reject) => {
-			const req = client.request(
-				target,
-				{ method: 'GET', agent, headers: { Authorization: token, Accept: 'application/json' } },
-				(res) => {
-					const parts = [];
-					res.on('data', (part) => parts.push(part));
-					res.on('end', () => {
-						try {
-							const envelope = JSON.parse(Buffer.concat(parts).toString('utf8'));
-							if (res.statusCode !== 200 || !Array.isArray(envelope.response))
-								throw new Error(`${target} answered ${res.statusCode}`);
-							resolve(envelope.response);
-						} catch (error) {
-							reject(error);
-						}
-					});
-					res.on('error', reject);
-				},
-			);
-			req.on('error', reject);
-			req.end();
+	const get = async (target) => {
+		const { status, envelope } = await requestJson(connection, target, {
+			method: 'GET',
+			headers: { Authorization: token, Accept: 'application/json' },
 		});
+		if (status !== 200 || !Array.isArray(envelope.response))
+			throw new Error(`${target} answered ${status}`);
+		return envelope.response;
+	};
 
 	const ids = new Set();
 	let records = 0;
@@ -63,20 +46,12 @@ async function main() {
 		if (page.length < count) break;
 	}
 	const ms = performance.now() - start;
-	agent.destroy();
-	process.stdout.write(
-		`${JSON.stringify({
-			ms,
-			requests,
-			records,
-			uniqueIds: ids.size,
-			maxRssMB: process.resourceUsage().maxRSS / 1024,
-			node: process.version,
-		})}\n`,
-	);
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
+	connection.agent.destroy();
+	return {
+		ms,
+		requests,
+		records,
+		uniqueIds: ids.size,
+		maxRssMB: process.resourceUsage().maxRSS / 1024,
+	};
 });

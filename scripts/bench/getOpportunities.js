@@ -13,7 +13,6 @@
 // and the peak RSS of the `n8n execute` process with its task runner, sampled from /proc during the run (that
 // includes n8n's own start-up, the same for both n8n variants).
 'use strict';
-const { execFile } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
@@ -26,6 +25,7 @@ const {
 } = require('../../test/e2e/harness');
 const { median } = require('./realN8n');
 const { sampleProcessTree } = require('./processTreeMemory');
+const { executeVariant, importPortalCredentials, runLimitScript } = require('./n8nVariants');
 
 const DEALS = 20_000;
 const PAGE = 1000;
@@ -57,18 +57,7 @@ const start = {
 };
 
 async function importVariants(n8n, portalUrl, token) {
-	const [onlyofficeId, headerAuthId] = await n8n.importCredentials([
-		{
-			name: 'ONLYOFFICE (bench portal)',
-			type: 'onlyofficeApi',
-			data: { portalUrl, authMethod: 'apiToken', apiToken: token },
-		},
-		{
-			name: 'Portal token header',
-			type: 'httpHeaderAuth',
-			data: { name: 'Authorization', value: token },
-		},
-	]);
+	const credentials = await importPortalCredentials(n8n, portalUrl, token);
 	const node = await n8n.importWorkflow(
 		linearWorkflow('bench: ONLYOFFICE Get Opportunities, Return All', [
 			start,
@@ -81,7 +70,7 @@ async function importVariants(n8n, portalUrl, token) {
 					filters: { stageType: 'lost', closeDateTo: CLOSE_DATE_TO },
 					options: {},
 				},
-				credentials: { onlyofficeApi: { id: onlyofficeId, name: 'ONLYOFFICE (bench portal)' } },
+				credentials: credentials.onlyofficeApi,
 			},
 		]),
 	);
@@ -117,7 +106,7 @@ async function importVariants(n8n, portalUrl, token) {
 						},
 					},
 				},
-				credentials: { httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
+				credentials: credentials.httpHeaderAuth,
 			},
 			{
 				name: SPLIT_NODE,
@@ -134,14 +123,12 @@ async function importVariants(n8n, portalUrl, token) {
 }
 
 function runLimit(nodeBin, portal, query) {
-	const config = JSON.stringify({ url: portal.url, token: portal.token, query, count: PAGE });
-	return new Promise((resolve, reject) => {
-		execFile(nodeBin, [LIMIT_SCRIPT, config], { timeout: 300_000 }, (error, stdout, stderr) => {
-			if (error)
-				return reject(new Error(`search limit script failed: ${error.message}\n${stderr}`));
-			resolve(JSON.parse(stdout.trim().split('\n').pop()));
-		});
-	});
+	return runLimitScript(
+		nodeBin,
+		LIMIT_SCRIPT,
+		{ url: portal.url, token: portal.token, query, count: PAGE },
+		{ timeoutMs: 300_000, what: 'search limit script' },
+	);
 }
 
 /** The query of the portal's first search request, less the paging the pager sets. */
@@ -177,23 +164,15 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 
 		const inN8n = async (variant, { workflowId, nodeName }) => {
 			portal.clearRequests();
-			const memory = sampleProcessTree(['execute', `--id=${workflowId}`]);
-			const started = Date.now();
-			let result;
+			const sampler = sampleProcessTree(['execute', `--id=${workflowId}`]);
+			let executed;
+			let memory;
 			try {
-				result = await n8n.execute(workflowId, { timeoutMs: 600_000 });
+				executed = await executeVariant(n8n, variant, { workflowId, nodeName });
 			} finally {
-				runs[variant].push({ memory: memory.stop() });
+				memory = sampler.stop();
 			}
-			const processMs = Date.now() - started;
-			const execution = result.execution;
-			const error = execution && n8n.nodeError(execution, nodeName);
-			if (result.exitCode !== 0 || !execution || error) {
-				runs[variant].pop();
-				throw new Error(
-					`${variant}: n8n execution failed: ${error?.message ?? result.stderr.slice(-2000)}`,
-				);
-			}
+			const { execution, processMs } = executed;
 			const items = n8n.outputItems(execution, nodeName);
 			// The node gives one item per deal; the HTTP Request node one per page, the deals in `response`.
 			const deals =
@@ -202,7 +181,8 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 					: items.map((i) => i.json);
 			const runData = execution.data.resultData.runData;
 			const split = variant === 'http' ? runData[SPLIT_NODE]?.[0] : undefined;
-			const run = Object.assign(runs[variant][runs[variant].length - 1], {
+			const run = {
+				memory,
 				ms: runData[nodeName][0].executionTime,
 				...(split && {
 					splitOutMs: split.executionTime,
@@ -213,7 +193,8 @@ async function benchGetOpportunities({ rounds, log, distDir, n8nEnv = {} }) {
 				deals: deals.length,
 				uniqueIds: new Set(deals.map((d) => d.id)).size,
 				...requestLog(),
-			});
+			};
+			runs[variant].push(run);
 			return run;
 		};
 		const limit = async (record = true) => {

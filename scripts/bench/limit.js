@@ -7,49 +7,29 @@
 // agent's creation and building the ID list are outside, the first connection's set-up is inside (as in the
 // node's per-node execution time).
 'use strict';
-const http = require('node:http');
-const https = require('node:https');
 const { performance } = require('node:perf_hooks');
 
-async function main() {
-	const { url, token, ids: count, chunk } = JSON.parse(process.argv[2]);
+const { keepAliveClient, requestJson, runLimit } = require('./limitClient');
+
+runLimit(async ({ url, token, ids: count, chunk }) => {
 	const target = new URL('/api/2.0/crm/opportunity.json', url);
-	const client = target.protocol === 'https:' ? https : http;
-	const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+	const connection = keepAliveClient(target);
 	const ids = Array.from({ length: count }, (_, i) => i + 1);
 	const put = (body) =>
-		new Promise((resolve, reject) => {
-			const req = client.request(
-				target,
-				{
-					method: 'PUT',
-					agent,
-					headers: {
-						Authorization: token,
-						'Content-Type': 'application/json',
-						Accept: 'application/json',
-						'Content-Length': Buffer.byteLength(body),
-					},
+		requestJson(
+			connection,
+			target,
+			{
+				method: 'PUT',
+				headers: {
+					Authorization: token,
+					'Content-Type': 'application/json',
+					Accept: 'application/json',
+					'Content-Length': Buffer.byteLength(body),
 				},
-				(res) => {
-					const parts = [];
-					res.on('data', (part) => parts.push(part));
-					res.on('end', () => {
-						try {
-							resolve({
-								status: res.statusCode,
-								envelope: JSON.parse(Buffer.concat(parts).toString('utf8')),
-							});
-						} catch (error) {
-							reject(error);
-						}
-					});
-					res.on('error', reject);
-				},
-			);
-			req.on('error', reject);
-			req.end(body);
-		});
+			},
+			body,
+		);
 
 	const statuses = {};
 	let deleted = 0;
@@ -62,13 +42,6 @@ async function main() {
 		deleted += Array.isArray(answer.envelope.response) ? answer.envelope.response.length : 0;
 	}
 	const ms = performance.now() - start;
-	agent.destroy();
-	process.stdout.write(
-		`${JSON.stringify({ ms, requests, deleted, statuses, node: process.version })}\n`,
-	);
-}
-
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
+	connection.agent.destroy();
+	return { ms, requests, deleted, statuses };
 });

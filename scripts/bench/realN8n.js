@@ -6,7 +6,6 @@
 //   limit   scripts/bench/limit.js on n8n's Node 24: the same IDs in the same 500-ID chunks as keep-alive PUTs.
 // n8n's own per-node executionTime is the figure for node and http; the limit script times its requests.
 'use strict';
-const { execFile } = require('node:child_process');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
@@ -17,6 +16,7 @@ const {
 	linearWorkflow,
 	PACKAGE_NAME,
 } = require('../../test/e2e/harness');
+const { executeVariant, importPortalCredentials, runLimitScript } = require('./n8nVariants');
 
 const OPPORTUNITIES = 5000;
 const BATCH_SIZE = 500; // the node's default
@@ -43,18 +43,7 @@ function workflow(name, last, credentials) {
  *   and the node whose executionTime is measured
  */
 async function importVariants(n8n, portalUrl, token) {
-	const [onlyofficeId, headerAuthId] = await n8n.importCredentials([
-		{
-			name: 'ONLYOFFICE (bench portal)',
-			type: 'onlyofficeApi',
-			data: { portalUrl, authMethod: 'apiToken', apiToken: token },
-		},
-		{
-			name: 'Portal token header',
-			type: 'httpHeaderAuth',
-			data: { name: 'Authorization', value: token },
-		},
-	]);
+	const credentials = await importPortalCredentials(n8n, portalUrl, token);
 	const nodeWorkflow = await n8n.importWorkflow(
 		workflow(
 			'bench: ONLYOFFICE Delete Opportunities',
@@ -64,7 +53,7 @@ async function importVariants(n8n, portalUrl, token) {
 				typeVersion: 1,
 				parameters: { opportunityIds: '={{ $json.id }}', options: {} },
 			},
-			{ onlyofficeApi: { id: onlyofficeId, name: 'ONLYOFFICE (bench portal)' } },
+			credentials.onlyofficeApi,
 		),
 	);
 	const httpWorkflow = await n8n.importWorkflow(
@@ -82,7 +71,7 @@ async function importVariants(n8n, portalUrl, token) {
 					options: {},
 				},
 			},
-			{ httpHeaderAuth: { id: headerAuthId, name: 'Portal token header' } },
+			credentials.httpHeaderAuth,
 		),
 	);
 	return {
@@ -99,18 +88,12 @@ const median = (values) => {
 };
 
 function runLimit(nodeBin, portal) {
-	const config = JSON.stringify({
-		url: portal.url,
-		token: portal.token,
-		ids: OPPORTUNITIES,
-		chunk: BATCH_SIZE,
-	});
-	return new Promise((resolve, reject) => {
-		execFile(nodeBin, [LIMIT_SCRIPT, config], { timeout: 120_000 }, (error, stdout, stderr) => {
-			if (error) return reject(new Error(`limit script failed: ${error.message}\n${stderr}`));
-			resolve(JSON.parse(stdout.trim().split('\n').pop()));
-		});
-	});
+	return runLimitScript(
+		nodeBin,
+		LIMIT_SCRIPT,
+		{ url: portal.url, token: portal.token, ids: OPPORTUNITIES, chunk: BATCH_SIZE },
+		{ timeoutMs: 120_000, what: 'limit script' },
+	);
 }
 
 /**
@@ -143,16 +126,10 @@ async function benchRealN8n({ rounds, httpRounds, log, distDir, n8nEnv = {} }) {
 
 		const inN8n = async (variant, { workflowId, nodeName }, method) => {
 			await freshPortal();
-			const started = Date.now();
-			const result = await n8n.execute(workflowId, { timeoutMs: 600_000 });
-			const processMs = Date.now() - started;
-			const execution = result.execution;
-			const error = execution && n8n.nodeError(execution, nodeName);
-			if (result.exitCode !== 0 || !execution || error) {
-				throw new Error(
-					`${variant}: n8n execution failed: ${error?.message ?? result.stderr.slice(-2000)}`,
-				);
-			}
+			const { execution, processMs } = await executeVariant(n8n, variant, {
+				workflowId,
+				nodeName,
+			});
 			const runData = execution.data.resultData.runData;
 			const run = {
 				ms: runData[nodeName][0].executionTime,

@@ -21,7 +21,9 @@ export class OnlyofficeCrmTrigger implements INodeType {
 		icon: { light: 'file:onlyoffice.svg', dark: 'file:onlyoffice.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["event"] }}',
+		// The option's name, not its value ("opportunityLost"), is what a user should read on the canvas.
+		subtitle:
+			'={{ {newOpportunity: "New Opportunity", opportunityWon: "Opportunity Won", opportunityLost: "Opportunity Lost"}[$parameter["event"]] }}',
 		description:
 			'Starts the workflow when an ONLYOFFICE CRM opportunity (deal) is created, won or lost',
 		defaults: { name: 'ONLYOFFICE CRM Trigger' },

@@ -44,16 +44,6 @@ function workflow(webhookPath, credential) {
 	]);
 }
 
-async function send(stack, webhookPath, ids) {
-	const response = await fetch(stack.webhookUrl(webhookPath), {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ ids }),
-	});
-	const text = await response.text();
-	if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
-}
-
 /** The executions of `workflowId` not in `seen` once `count` of them have ended (polling the public API). */
 async function newEndedExecutions(stack, workflowId, seen, count, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
@@ -125,7 +115,7 @@ async function benchQueue({ runs = 3, log }) {
 		const bigStarted = Date.now();
 		let big;
 		try {
-			await send(stack, 'bench-queue-100k', range(1, BIG));
+			await stack.postToWebhook('bench-queue-100k', { ids: range(1, BIG) });
 			[big] = await newEndedExecutions(stack, bigWorkflow, new Set(), 1, 900_000);
 		} finally {
 			result.memory100k = memory.stop();
@@ -157,7 +147,9 @@ async function benchQueue({ runs = 3, log }) {
 			const started = Date.now();
 			await Promise.all(
 				range(0, CLEANUPS).map((k) =>
-					send(stack, 'bench-queue-scaling', range(1 + k * IDS_PER_CLEANUP, IDS_PER_CLEANUP)),
+					stack.postToWebhook('bench-queue-scaling', {
+						ids: range(1 + k * IDS_PER_CLEANUP, IDS_PER_CLEANUP),
+					}),
 				),
 			);
 			const ended = await newEndedExecutions(stack, scalingWorkflow, seen, CLEANUPS, 600_000);

@@ -155,15 +155,7 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		return workflowId;
 	};
 
-	const send = async (webhookPath: string, ids: number[]) => {
-		const response = await fetch(stack.webhookUrl(webhookPath), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ ids }),
-		});
-		const text = await response.text();
-		if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
-	};
+	const send = (webhookPath: string, ids: number[]) => stack.postToWebhook(webhookPath, { ids });
 
 	/** The nodes an execution's saved data says are to run next (its node execution stack). */
 	const nodesToRun = (execution: Execution) =>

@@ -71,6 +71,8 @@ export interface QueueStack {
 	activateWorkflow(workflowId: string): Promise<void>;
 	/** Production webhook URL for `webhookPath`. */
 	webhookUrl(webhookPath: string): string;
+	/** POSTs `body` as JSON to the production webhook `webhookPath`; throws unless it answers 200. */
+	postToWebhook(webhookPath: string, body: unknown): Promise<void>;
 	/**
 	 * Waits until main serves the production webhook (activation registers it a moment after the API call
 	 * returned). Probes with another HTTP method, which starts nothing: once the webhook is registered, n8n
@@ -268,6 +270,16 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 				await publicApi('POST', `/workflows/${workflowId}/activate`);
 			},
 			webhookUrl: (webhookPath) => `${mainServer.baseUrl}/webhook/${webhookPath}`,
+			async postToWebhook(webhookPath, body) {
+				const response = await fetch(stack.webhookUrl(webhookPath), {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+				const text = await response.text();
+				if (response.status !== 200)
+					throw new Error(`webhook answered ${response.status}: ${text}`);
+			},
 			async waitForWebhook(webhookPath, method = 'POST') {
 				const probe = method === 'GET' ? 'DELETE' : 'GET';
 				await waitFor(

@@ -9,6 +9,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { SearchRun } from '../../helpers/runSearchNode';
 import { runSearchNode } from '../../helpers/runSearchNode';
+import { OPEN_SEARCH_DEALS } from '../../helpers/searchDeals';
 import type { Portal } from '../../portal';
 import { startPortal } from '../../portal';
 
@@ -69,17 +70,7 @@ describe('filters', () => {
 		);
 		expect(searches()[0].query.stageType).toBe('2');
 		expect(await find({ stageType: 'won' })).toEqual(named('wonBefore', 'wonAfter'));
-		expect(await find({ stageType: 'open' })).toEqual(
-			named(
-				'openExpectedBefore',
-				'openExpectedAfter',
-				'openUnset',
-				'participantOnly',
-				'primaryNotMember',
-				'keywordTitle',
-				'keywordInsideWord',
-			),
-		);
+		expect(await find({ stageType: 'open' })).toEqual(named(...OPEN_SEARCH_DEALS));
 	});
 
 	it('Stage finds the deals of one stage', async () => {

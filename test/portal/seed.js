@@ -396,19 +396,9 @@ function createCatalog(seed, options = {}) {
 		}),
 	);
 	for (const [firstName, lastName, title] of STAFF) {
-		const userName = `${firstName}.${lastName}`.toLowerCase();
-		employees.push({
-			key: userName,
-			id: guid(random),
-			userName,
-			firstName,
-			lastName,
-			displayName: `${firstName} ${lastName}`,
-			title,
-			email: `${userName}@example.com`,
-			crm: 'user',
-			isAdmin: false,
-		});
+		employees.push(
+			staffUser(random, `${firstName}.${lastName}`.toLowerCase(), firstName, lastName, title),
+		);
 	}
 	employees.push(...createExtraUsers(stream(seed, 'extra-users'), extraUsers));
 	const [admin, user, noCrm, twoFactor] = employees;
@@ -452,6 +442,30 @@ function createCatalog(seed, options = {}) {
 }
 
 /**
+ * An active CRM user who is not an admin, with a fresh guid from `random`.
+ * @param {Random} random
+ * @param {string} userName
+ * @param {string} firstName
+ * @param {string} lastName
+ * @param {string} title
+ * @returns {Employee}
+ */
+function staffUser(random, userName, firstName, lastName, title) {
+	return {
+		key: userName,
+		id: guid(random),
+		userName,
+		firstName,
+		lastName,
+		displayName: `${firstName} ${lastName}`,
+		title,
+		email: `${userName}@example.com`,
+		crm: 'user',
+		isAdmin: false,
+	};
+}
+
+/**
  * Active staff users beyond the fixed ones, from a stream of their own so the fixed users keep their ids.
  * @param {Random} random
  * @param {number} count
@@ -463,19 +477,8 @@ function createExtraUsers(random, count) {
 	for (let n = 1; n <= count; n++) {
 		const firstName = pick(random, FIRST_NAMES);
 		const lastName = pick(random, LAST_NAMES);
-		const userName = `staff${n}`;
-		users.push({
-			key: userName,
-			id: guid(random),
-			userName,
-			firstName,
-			lastName,
-			displayName: `${firstName} ${lastName}`,
-			title: n % 3 === 0 ? '' : 'Sales Representative',
-			email: `${userName}@example.com`,
-			crm: 'user',
-			isAdmin: false,
-		});
+		const title = n % 3 === 0 ? '' : 'Sales Representative';
+		users.push(staffUser(random, `staff${n}`, firstName, lastName, title));
 	}
 	return users;
 }

@@ -16,9 +16,6 @@
  * stopped, deals created and closed while it is down, n8n started on the same user folder → one more poll.
  * After each step the emissions of every workflow must be exactly the events so far, each once.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 import { CLOSE_DATE_MARGIN_MS } from '../../nodes/OnlyofficeCrmTrigger/pollState';
 import { pollsSince } from '../helpers/triggerPolls';
 import { scanPaths, type Secret } from '../safety/secrets';
@@ -26,6 +23,7 @@ import {
 	createN8nInstance,
 	defaultN8nVersion,
 	ensureN8nInstalled,
+	filesN8nWrote,
 	linearWorkflow,
 	PACKAGE_NAME,
 	type Execution,
@@ -524,11 +522,7 @@ describe(`ONLYOFFICE CRM Trigger activated in n8n ${VERSION}`, () => {
 				});
 			}
 		}
-		// Not the credential files the harness hands to `n8n import:credentials`: they hold them by design.
-		const written = fs
-			.readdirSync(n8n.userFolder, { recursive: true, encoding: 'utf8' })
-			.map((name) => path.join(n8n.userFolder, name))
-			.filter((file) => fs.statSync(file).isFile() && !file.endsWith('-credentials.json'));
+		const written = filesN8nWrote(n8n);
 		expect(written.length).toBeGreaterThan(0);
 		expect(scanPaths(written, [...secrets.values()])).toEqual([]);
 	});

@@ -11,6 +11,7 @@ import { scanForSecrets, scanPaths, type Secret } from '../safety/secrets';
 import {
 	createN8nInstance,
 	ensureN8nInstalled,
+	filesN8nWrote,
 	linearWorkflow,
 	PACKAGE_NAME,
 	type ChainedNode,
@@ -105,12 +106,8 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			n8n = await createN8nInstance({ version, name: 'delete-opportunities' });
 		}, 30 * 60_000);
 		afterAll(async () => {
-			// Everything n8n wrote (database, execution data, logs, CLI output), after every test ran; not the
-			// credential files the harness hands to `n8n import:credentials`, which hold them by design.
-			const written = fs
-				.readdirSync(n8n.userFolder, { recursive: true, encoding: 'utf8' })
-				.map((name) => path.join(n8n.userFolder, name))
-				.filter((file) => fs.statSync(file).isFile() && !file.endsWith('-credentials.json'));
+			// Everything n8n wrote, after every test ran.
+			const written = filesN8nWrote(n8n);
 			expect(written.length).toBeGreaterThan(0);
 			expect(scanPaths(written, [...secrets.values()])).toEqual([]);
 			await n8n?.cleanup();

@@ -341,3 +341,14 @@ export async function createN8nInstance(
 	};
 	return instance;
 }
+
+/**
+ * Every file n8n wrote into the instance's user folder (database, execution data, logs, CLI output); not
+ * the credential files the harness hands to `n8n import:credentials`, which hold secrets by design.
+ */
+export function filesN8nWrote(n8n: N8nInstance): string[] {
+	return fs
+		.readdirSync(n8n.userFolder, { recursive: true, encoding: 'utf8' })
+		.map((name) => path.join(n8n.userFolder, name))
+		.filter((file) => fs.statSync(file).isFile() && !file.endsWith('-credentials.json'));
+}

@@ -1,11 +1,12 @@
 import type { WallTime } from '../common/zonedTime';
 import { formatWithOffset, instantOf, wallTimeAt } from '../common/zonedTime';
 
-/** A value of Close Date From or To that is not a date, or a range that ends before it starts. */
+/** A value of Close Date From or To that is not a date, or a range that ends before it starts; `hint` is the fix. */
 export class InvalidCloseDateError extends Error {
 	constructor(
 		message: string,
 		readonly field: 'closeDateFrom' | 'closeDateTo',
+		readonly hint: string,
 	) {
 		super(message);
 		this.name = 'InvalidCloseDateError';
@@ -24,12 +25,12 @@ type ReadDate =
 	| { kind: 'wall'; wall: WallTime }
 	| { kind: 'instant'; epochMs: number };
 
-export const FIELD_NAMES = {
+const FIELD_NAMES = {
 	closeDateFrom: 'Close Date From',
 	closeDateTo: 'Close Date To',
 } as const;
 
-export const DATE_FORMATS_HINT =
+const DATE_FORMATS_HINT =
 	'Use a date such as 2025-06-30 (the whole day in the workflow’s time zone), a date and time such as 2025-06-30T18:00:00 or 2025-06-30T18:00:00+02:00, or an expression such as {{ $now.minus({ days: 90 }) }}.';
 
 /**
@@ -50,6 +51,7 @@ export function closeDateRange(from: unknown, to: unknown, timeZone: string): Cl
 		throw new InvalidCloseDateError(
 			`'Close Date From' (${formatWithOffset(fromMs, timeZone)}) is after 'Close Date To' (${formatWithOffset(toMs, timeZone)})`,
 			'closeDateFrom',
+			`Swap the two dates, or leave one of them empty for a range open on that side. ${FIELD_NAMES.closeDateFrom} and ${FIELD_NAMES.closeDateTo} are both included.`,
 		);
 	}
 	return {
@@ -66,12 +68,13 @@ export function closeDateRange(from: unknown, to: unknown, timeZone: string): Cl
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 2100;
 
-export const YEARS_HINT = `Give a date between ${FIRST_YEAR} and ${LAST_YEAR}, or remove the field from Filters for a range open on that side.`;
+const YEARS_HINT = `Give a date between ${FIRST_YEAR} and ${LAST_YEAR}, or remove the field from Filters for a range open on that side.`;
 
 function outOfYears(field: keyof typeof FIELD_NAMES, shown: string): InvalidCloseDateError {
 	return new InvalidCloseDateError(
 		`'${FIELD_NAMES[field]}' is ${shown}, not a date between ${FIRST_YEAR} and ${LAST_YEAR}`,
 		field,
+		YEARS_HINT,
 	);
 }
 
@@ -92,7 +95,11 @@ const PRINTED_OBJECT = /^\[(?:DateTime|Date): (.*)\]$/;
 function readDate(value: unknown, field: keyof typeof FIELD_NAMES): ReadDate | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const refuse = (shown: string) =>
-		new InvalidCloseDateError(`'${FIELD_NAMES[field]}' is not a date: ${shown}`, field);
+		new InvalidCloseDateError(
+			`'${FIELD_NAMES[field]}' is not a date: ${shown}`,
+			field,
+			DATE_FORMATS_HINT,
+		);
 	if (isJsDate(value)) {
 		const epochMs = value.getTime();
 		if (Number.isNaN(epochMs)) throw refuse('an invalid Date');

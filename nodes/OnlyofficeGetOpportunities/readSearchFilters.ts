@@ -7,13 +7,7 @@ import type { OpportunityFilters, OpportunitySearch, StageType } from '../common
 import { keywordQuery, STAGE_TYPE_NUMBERS } from '../common/opportunitySearch';
 import type { SortField, SortOrder } from '../common/sortOpportunities';
 import { isKnownTimeZone } from '../common/zonedTime';
-import {
-	closeDateRange,
-	DATE_FORMATS_HINT,
-	FIELD_NAMES,
-	InvalidCloseDateError,
-	YEARS_HINT,
-} from './closeDateRange';
+import { closeDateRange, InvalidCloseDateError } from './closeDateRange';
 import type { SearchOptions } from './description';
 import { nodeOptions } from './description';
 
@@ -254,28 +248,11 @@ function asNodeError(
 ): NodeOperationError {
 	// Without Continue On Fail the node stops before any request; with it, only this item is left out.
 	const consequence = this.continueOnFail() ? 'This item was skipped.' : 'Nothing was searched.';
-	if (error instanceof InvalidCloseDateError) {
+	if (error instanceof InvalidCloseDateError || error instanceof InvalidFilterError) {
 		return new NodeOperationError(
 			this.getNode(),
 			`Item ${itemIndex}: ${error.message}. ${consequence}`,
-			{
-				itemIndex,
-				description: error.message.includes('is after')
-					? `Swap the two dates, or leave one of them empty for a range open on that side. ${FIELD_NAMES.closeDateFrom} and ${FIELD_NAMES.closeDateTo} are both included.`
-					: error.message.includes('not a date between')
-						? YEARS_HINT
-						: DATE_FORMATS_HINT,
-			},
-		);
-	}
-	if (error instanceof InvalidFilterError) {
-		return new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: ${error.message}. ${consequence}`,
-			{
-				itemIndex,
-				description: error.hint,
-			},
+			{ itemIndex, description: error.hint },
 		);
 	}
 	if (error instanceof NodeOperationError) return error;

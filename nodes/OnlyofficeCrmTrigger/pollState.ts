@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { dateMs } from '../common/opportunityRecord';
+
 /**
  * What the trigger remembers between polls, and the pure rules for moving it on. Kept in n8n's workflow
  * static data, which n8n writes to its database only after some polls (the first, and those that emit): so
@@ -123,10 +125,7 @@ export function closeDateWindow(
 
 /** The actual close date of a deal (epoch ms), or undefined when it has none. */
 export function closeDateOf(record: IDataObject): number | undefined {
-	const value = record.actualCloseDate;
-	if (typeof value !== 'string' || value.startsWith('0001-01-01')) return undefined;
-	const time = Date.parse(value);
-	return Number.isNaN(time) ? undefined : time;
+	return dateMs(record.actualCloseDate);
 }
 
 const pairKey = (id: number, closeDate: number) => `${id}@${closeDate}`;

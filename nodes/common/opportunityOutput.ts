@@ -1,5 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
+import { nested } from './opportunityRecord';
+
 const UNSET_DATE = '0001-01-01T00:00:00.0000000Z';
 const STAGE_TYPES = ['Open', 'ClosedAndWon', 'ClosedAndLost'];
 
@@ -32,10 +34,6 @@ export function simplifyOpportunity(record: IDataObject): IDataObject {
 		contact: nested(record.contact).displayName ?? null,
 		expectedCloseDate: dateOrNull(record.expectedCloseDate),
 	};
-}
-
-function nested(value: unknown): IDataObject {
-	return typeof value === 'object' && value !== null ? (value as IDataObject) : {};
 }
 
 function dateOrNull(value: unknown): string | null {

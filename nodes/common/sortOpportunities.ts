@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { dateMs, nested } from './opportunityRecord';
+
 export type SortField = 'id' | 'title' | 'closeDate' | 'bidValue' | 'stage' | 'responsible';
 export type SortOrder = 'ascending' | 'descending';
 
@@ -67,9 +69,7 @@ export function closeDateKey(record: IDataObject): number {
 }
 
 function dateKey(value: unknown): number {
-	if (typeof value !== 'string' || value.startsWith('0001-01-01')) return UNSET;
-	const time = Date.parse(value);
-	return Number.isNaN(time) ? UNSET : time;
+	return dateMs(value) ?? UNSET;
 }
 
 function title(record: IDataObject): string {
@@ -92,8 +92,4 @@ function then(...parts: Compare[]): Compare {
 		}
 		return 0;
 	};
-}
-
-function nested(value: unknown): IDataObject {
-	return typeof value === 'object' && value !== null ? (value as IDataObject) : {};
 }

@@ -11,9 +11,9 @@ const NEWEST_FIRST = { sortBy: 'id', sortOrder: 'descending' };
 
 /**
  * The deals above the remembered highest ID that match the filters: newest first, page by page (overlapping,
- * see readById.ts), until a page reaches the remembered ID (IDs grow by one, so nothing below it is new). With nothing new that is one
- * request. A first activation only learns the highest ID of all deals the user can see: matching or not, a
- * deal that existed before activation is never new.
+ * see readById.ts), until a page reaches the remembered ID (IDs grow by one, so nothing below it is new).
+ * With nothing new that is one request. A first activation only learns the highest ID of all deals the user
+ * can see: matching or not, a deal that existed before activation is never new.
  */
 export async function pollNewOpportunities(
 	this: IPollFunctions,
@@ -22,12 +22,7 @@ export async function pollNewOpportunities(
 	connection: PortalConnection,
 ): Promise<NewOpportunityPoll> {
 	if (!started) {
-		const [newest] = await fetchPages.call(
-			this,
-			{ path: OPPORTUNITY_SEARCH_PATH, qs: NEWEST_FIRST },
-			connection,
-			{ limit: 1 },
-		);
+		const newest = await newestOpportunity.call(this, {}, connection);
 		return { candidates: [], highestId: newest ? Number(newest.id) : 0 };
 	}
 	const isNew = (deal: IDataObject) => Number(deal.id) > started.highestId;
@@ -41,7 +36,7 @@ export async function pollNewOpportunities(
 	return { candidates, highestId };
 }
 
-/** "Fetch Test Event": the newest deal that matches the filters. */
+/** The newest deal that matches the filters: what "Fetch Test Event" shows, and where a first activation starts. */
 export async function newestOpportunity(
 	this: IPollFunctions,
 	filters: OpportunityFilters,

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readFailureError } from '../common/nodeErrors';
 import type { OpportunityFilters } from '../common/opportunitySearch';
+import { InvalidFilterError, readFilters as readSharedFilters } from '../common/readFilters';
 import { simplifyOpportunity } from '../common/opportunityOutput';
 import { optionDefaults } from '../common/optionsCollection';
 import type { PortalConnection } from '../common/transport';
@@ -123,23 +124,19 @@ export function filterKey(filters: OpportunityFilters): string {
 	]);
 }
 
+/** The filters, read as the search reads them: a value the portal would drop is refused, not left out. */
 function readFilters(this: IPollFunctions): OpportunityFilters {
 	const raw = this.getNodeParameter('filters', {}) as IDataObject;
-	const filters: OpportunityFilters = {};
-	const responsibleId = String(raw.responsibleId ?? '').trim();
-	if (responsibleId !== '') filters.responsibleId = responsibleId;
-	if (raw.stageId !== undefined && raw.stageId !== '') {
-		const stageId = Number(raw.stageId);
-		if (!Number.isInteger(stageId) || stageId <= 0) {
-			throw new NodeOperationError(this.getNode(), `"${String(raw.stageId)}" is not a stage ID`, {
-				description: 'Choose a stage from the list, or enter its ID, a whole number.',
-			});
-		}
-		filters.stageId = stageId;
+	try {
+		// The trigger's filters hold no dates, so no time zone is read.
+		return readSharedFilters(raw, 'UTC');
+	} catch (error) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`${(error as Error).message}. Nothing was polled.`,
+			{
+				description: error instanceof InvalidFilterError ? error.hint : undefined,
+			},
+		);
 	}
-	const tags = (Array.isArray(raw.tags) ? raw.tags : String(raw.tags ?? '').split(','))
-		.map((tag) => String(tag).trim())
-		.filter((tag) => tag !== '');
-	if (tags.length > 0) filters.tags = tags;
-	return filters;
 }

@@ -457,6 +457,22 @@ describe('a failing poll', () => {
 		expect(run.live).toEqual(before);
 	});
 
+	// ONLYOFFICE drops a filter it cannot read: the trigger would then fire for every deal.
+	it.each([
+		[{ responsibleId: '00000000-0000-0000-0000-000000000000' }, /'Responsible' is not a user ID/],
+		[{ tags: ['VIP', ''] }, /'Tags' has an empty tag title/],
+		[{ stageId: '' }, /'Stage' is empty/],
+	])(
+		'refuses a filter the portal would drop (%p), before any request',
+		async (filters, message) => {
+			const run = trigger({ event: 'newOpportunity', filters });
+			portal.clearRequests();
+			await expect(run.poll()).rejects.toMatchObject({ message: expect.stringMatching(message) });
+			expect(searches()).toEqual([]);
+			expect(run.live).toEqual({});
+		},
+	);
+
 	it('does not wait longer than a poll may when the portal asks to retry much later', async () => {
 		const run = trigger({ event: 'newOpportunity' });
 		await run.poll();

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { OnlyofficeGetOpportunities } from '../../../nodes/OnlyofficeGetOpportunities/OnlyofficeGetOpportunities.node';
-import { readFilters } from '../../../nodes/OnlyofficeGetOpportunities/readSearchFilters';
+import { readFilters } from '../../../nodes/common/readFilters';
 import { filterQuery, sortQuery } from '../../../nodes/common/opportunitySearch';
 import { compareOpportunities } from '../../../nodes/common/sortOpportunities';
 

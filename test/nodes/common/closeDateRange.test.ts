@@ -1,9 +1,6 @@
 import { DateTime } from 'luxon';
 
-import {
-	closeDateRange,
-	InvalidCloseDateError,
-} from '../../../nodes/OnlyofficeGetOpportunities/closeDateRange';
+import { closeDateRange, InvalidCloseDateError } from '../../../nodes/common/closeDateRange';
 import { formatWithOffset, instantOf, offsetMinutesAt } from '../../../nodes/common/zonedTime';
 
 describe('closeDateRange', () => {

@@ -1,5 +1,5 @@
-import type { WallTime } from '../common/zonedTime';
-import { formatWithOffset, instantOf, wallTimeAt } from '../common/zonedTime';
+import type { WallTime } from './zonedTime';
+import { formatWithOffset, instantOf, wallTimeAt } from './zonedTime';
 
 /** A value of Close Date From or To that is not a date, or a range that ends before it starts; `hint` is the fix. */
 export class InvalidCloseDateError extends Error {

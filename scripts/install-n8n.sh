@@ -81,10 +81,12 @@ case "$N8N_VERSION" in
 1.*)
 	PACKAGE_FIELDS=$'  "dependencies": {},\n  "overrides": { "xlsx": "0.18.5" }'
 	REBUILD=(sqlite3 isolated-vm)
+	RESOLVE_BEFORE="2026-10-22"
 	;;
 *)
 	PACKAGE_FIELDS='  "dependencies": {}'
 	REBUILD=(sqlite3)
+	RESOLVE_BEFORE="2026-10-26"
 	;;
 esac
 
@@ -141,8 +143,13 @@ t=$SECONDS
 write_cache_project "$N8N_DIR" "n8n-cache-$N8N_VERSION" <<<"$PACKAGE_FIELDS"
 # A previous, interrupted attempt may have left a half-filled node_modules: npm install completes it.
 # npm prints little with --loglevel=error; the heartbeat shows a long install is alive.
+# --before: n8n's dependencies are ranges, so without it each install resolves against whatever the registry
+# published last; a version the registry lists but a mirror does not serve yet (@ai-sdk/anthropic 4.0.112 in
+# CI, December 2026) then fails the install. Resolving as of a month after the release gives every machine the
+# same, settled tree.
 run_with_heartbeat "installing n8n $N8N_VERSION" "$N8N_DIR" \
-	npm install --ignore-scripts --no-audit --no-fund --save-exact --loglevel=error "n8n@$N8N_VERSION" ||
+	npm install --ignore-scripts --no-audit --no-fund --save-exact --loglevel=error \
+	--before="$RESOLVE_BEFORE" "n8n@$N8N_VERSION" ||
 	fail "npm install n8n@$N8N_VERSION failed (see npm's messages above)"
 [[ -f "$N8N_BIN" ]] || fail "npm install finished but $N8N_BIN is missing"
 log "n8n $N8N_VERSION packages installed ($(elapsed $t))"

@@ -20,6 +20,7 @@ set -euo pipefail
 
 SCANNER_VERSION="0.32.0"
 TYPESCRIPT_VERSION="5.9.3"
+RESOLVE_BEFORE="2026-10-26"
 
 LOG_TAG="scan-install"
 # log/fail, REPO_ROOT/CACHE_DIR, the marker check, the install lock and the install folder's npm project files.
@@ -89,7 +90,9 @@ write_cache_project "$SCAN_DIR" "scan-community-package-cache" <<EOF
 EOF
 # The folder's package.json changes when the versions do; a stale lock file would pin the old ones.
 rm -f "$SCAN_DIR/package-lock.json"
-(cd "$SCAN_DIR" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error 9>&-) ||
+# --before, as for n8n (scripts/install-n8n.sh): the scanner's dependencies are ranges, and a settled date gives
+# every machine the same tree instead of whatever the registry published last.
+(cd "$SCAN_DIR" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error --before="$RESOLVE_BEFORE" 9>&-) ||
 	fail "npm install in $SCAN_DIR failed (see npm's messages above)"
 
 log "verifying ..."

@@ -11,8 +11,18 @@ export type IdOutcome =
 	| { status: 'deletedWithoutRecord' }
 	| { status: 'mayHaveBeenDeleted'; reason: string }
 	| { status: 'notDeleted' }
+	/** Left undeleted because its whole record could not be read first. */
+	| { status: 'notRecorded'; failure: PortalFailure }
 	| { status: 'failed'; failure: PortalFailure }
 	| { status: 'notAttempted' };
+
+/**
+ * Runs just before a batch is deleted (Record = Whole Record): reads the batch's records and answers which IDs
+ * may be deleted, and what became of the others. A throw stops the run as a failed delete would.
+ */
+export type RecordFirst = (
+	batch: number[],
+) => Promise<{ deletable: number[]; held: Map<number, IdOutcome> }>;
 
 export interface DeletionReport {
 	outcomes: Map<number, IdOutcome>;
@@ -29,14 +39,25 @@ export async function deleteInBatches(
 	ids: number[],
 	batchSize: number,
 	connection: PortalConnection,
+	recordFirst?: RecordFirst,
 ): Promise<DeletionReport> {
 	const outcomes = new Map<number, IdOutcome>();
 	let batchLimit = batchSize;
 	for (let offset = 0; offset < ids.length; ) {
-		const batch = ids.slice(offset, offset + batchLimit);
+		const requested = ids.slice(offset, offset + batchLimit);
+		let batch = requested;
 		let records: Map<number, IDataObject>;
 		let answer;
 		try {
+			if (recordFirst) {
+				const { deletable, held } = await recordFirst(requested);
+				for (const [id, outcome] of held) outcomes.set(id, outcome);
+				batch = deletable;
+				if (batch.length === 0) {
+					offset += requested.length;
+					continue;
+				}
+			}
 			answer = await callPortal.call(
 				this,
 				{ method: 'PUT', path: '/api/2.0/crm/opportunity.json', body: { opportunityids: batch } },
@@ -47,7 +68,7 @@ export async function deleteInBatches(
 			if (!(error instanceof PortalFailure))
 				throw new NodeApiError(this.getNode(), error as JsonObject);
 			for (const id of batch) outcomes.set(id, { status: 'failed', failure: error });
-			for (const id of ids.slice(offset + batch.length))
+			for (const id of ids.slice(offset + requested.length))
 				outcomes.set(id, { status: 'notAttempted' });
 			return { outcomes, failure: error };
 		}
@@ -66,7 +87,7 @@ export async function deleteInBatches(
 		) {
 			batchLimit = Math.max(1, returned);
 		}
-		offset += batch.length;
+		offset += requested.length;
 	}
 	return { outcomes };
 }

@@ -3,17 +3,35 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { optionDefaults } from '../common/optionsCollection';
 import { toItem } from '../common/opportunityOutput';
-import type { OperationHints, PortalConnection, PortalFailure } from '../common/transport';
+import { settle } from '../common/concurrently';
+import { errorItem } from '../common/nodeErrors';
+import {
+	addCounts,
+	countRecords,
+	describeCounts,
+	openRecordReader,
+} from '../common/record/readRecords';
+import type { OperationHints, PortalConnection } from '../common/transport';
+import { PortalFailure } from '../common/transport';
 import type { DeletionReport } from './deleteInBatches';
 import { deleteInBatches } from './deleteInBatches';
-import { describeOutcomes, formatIds, outputFor } from './deletionOutput';
+import {
+	describeOutcomes,
+	formatIds,
+	notRecordedMessage,
+	outputFor,
+	recordOutputFor,
+} from './deletionOutput';
 import type { DeleteOptions } from './description';
 import { nodeOptions } from './description';
 import { dryRun } from './dryRun';
-import { failItems } from './errorItems';
+import { dryRunRecords } from './dryRunRecords';
+import { failItems, recordsUnreadError } from './errorItems';
 import type { DeletionPlan } from './planDeletion';
 import { itemsNaming, planDeletion } from './planDeletion';
 import { readRequestedIds } from './readRequestedIds';
+import type { RecordKeeping } from './recordFirst';
+import { keepRecordsFirst } from './recordFirst';
 
 const DELETE_HINTS: OperationHints = { rejected: 'Check the opportunity IDs sent to this node.' };
 
@@ -23,6 +41,8 @@ export async function deleteOpportunities(this: IExecuteFunctions): Promise<INod
 		...optionDefaults<DeleteOptions>(nodeOptions),
 		...(this.getNodeParameter('options', 0, {}) as Partial<DeleteOptions>),
 	};
+	checkChoice.call(this, options.record, ['wholeRecord', 'dealOnly'], 'Record');
+	checkChoice.call(this, options.files, ['download', 'listOnly'], 'Files');
 	const { requests, errorItems } = readRequestedIds.call(this, options.skipItemsWithoutId);
 	const plan = planDeletion(requests);
 	if (plan.ids.length === 0) {
@@ -45,9 +65,11 @@ export async function deleteOpportunities(this: IExecuteFunctions): Promise<INod
 		return [...errorItems, ...failItems.call(this, error, plan, plan.ids)];
 	}
 	const connection: PortalConnection = { timeout: options.timeout, hints: DELETE_HINTS };
-	const output = options.dryRun
-		? await dryRun.call(this, plan, options, connection)
-		: await deleteAll.call(this, plan, options, connection);
+	const output = !options.dryRun
+		? await deleteAll.call(this, plan, options, connection)
+		: options.record === 'wholeRecord'
+			? await dryRunRecords.call(this, plan, options, connection)
+			: await dryRun.call(this, plan, options, connection);
 	return [...output, ...errorItems];
 }
 
@@ -57,29 +79,70 @@ export async function deleteAll(
 	options: DeleteOptions,
 	connection: PortalConnection,
 ): Promise<INodeExecutionData[]> {
-	const report = await deleteInBatches.call(this, plan.ids, options.batchSize, connection);
+	let keeping: RecordKeeping | undefined;
+	if (options.record === 'wholeRecord') {
+		const opened = await settle(() =>
+			openRecordReader.call(this, plan.ids, connection, { files: options.files }),
+		);
+		if (!opened.ok) {
+			return failItems.call(
+				this,
+				recordsUnreadError.call(
+					this,
+					opened.error,
+					plan,
+					'The records could not be read, so nothing was deleted.',
+				),
+				plan,
+				plan.ids,
+			);
+		}
+		keeping = keepRecordsFirst(opened.value);
+	}
+	const report = await deleteInBatches.call(
+		this,
+		plan.ids,
+		options.batchSize,
+		connection,
+		keeping?.recordFirst,
+	);
 	const items: INodeExecutionData[] = [];
 	for (const id of plan.ids) {
 		const outcome = report.outcomes.get(id);
+		const requesters = plan.requesters.get(id) ?? [];
+		const kept = keeping?.kept.get(id);
+		if (outcome?.status === 'notRecorded') {
+			items.push(
+				toItem({ id, deleted: false, error: notRecordedMessage(id, outcome) }, requesters),
+			);
+			continue;
+		}
+		if (outcome && kept) {
+			const item = recordOutputFor(outcome, kept, options);
+			if (item)
+				items.push({
+					...toItem(item.json, requesters),
+					...(item.binary && { binary: item.binary }),
+				});
+			if (item || outcome.status !== 'notDeleted') continue;
+		}
 		const json =
 			outcome &&
 			outputFor(id, outcome, {
 				simplify: options.simplify,
 				outputNotDeleted: options.notDeleted === 'output',
 			});
-		if (json) items.push(toItem(json, plan.requesters.get(id) ?? []));
+		if (json) items.push(toItem(json, requesters));
 	}
 	addDeletionHints.call(this, report);
+	if (keeping) addRecordHints.call(this, report, keeping);
 	if (report.failure) {
-		return [
-			...items,
-			...failItems.call(
-				this,
-				failureError.call(this, report, report.failure, plan),
-				plan,
-				failedIds(report),
-			),
-		];
+		const error = failureError.call(this, report, report.failure, plan);
+		// Records of deals already deleted exist nowhere else: a thrown error would drop them with the output.
+		if (keeping && keeping.kept.size > 0 && anyDeleted(report)) {
+			return [...items, ...itemsNaming(plan, failedIds(report)).map((i) => errorItem(error, [i]))];
+		}
+		return [...items, ...failItems.call(this, error, plan, failedIds(report))];
 	}
 	const notDeleted = plan.ids.filter((id) => report.outcomes.get(id)?.status === 'notDeleted');
 	if (options.notDeleted === 'fail' && notDeleted.length > 0) {
@@ -91,10 +154,64 @@ export async function deleteAll(
 				description: `They do not exist, were already deleted, or this user may not delete them. The others were deleted.\n${describeOutcomes(report.outcomes, plan.ids)}\nTo let such IDs pass, set IDs Not Deleted to Ignore or Output an Item.`,
 			},
 		);
+		if (keeping && anyDeleted(report))
+			return [...items, ...itemsNaming(plan, notDeleted).map((i) => errorItem(error, [i]))];
 		return [...items, ...failItems.call(this, error, plan, notDeleted)];
 	}
 	return items;
 }
+
+/**
+ * A choice set by an expression must be one the node knows: an unknown Record read as Deal Only would delete
+ * without keeping the record.
+ */
+function checkChoice(this: IExecuteFunctions, value: unknown, allowed: string[], option: string) {
+	if (typeof value === 'string' && allowed.includes(value)) return;
+	throw new NodeOperationError(
+		this.getNode(),
+		`The option '${option}' is ${JSON.stringify(value)}, not one of ${allowed.join(', ')}. Nothing was deleted.`,
+		{
+			description: `Choose '${option}' from the list, or make its expression give one of: ${allowed.join(', ')}.`,
+		},
+	);
+}
+
+/** Whether any deal may be gone: its record is then in the output and must not be thrown away. */
+function anyDeleted(report: DeletionReport): boolean {
+	for (const outcome of report.outcomes.values()) {
+		if (['deleted', 'deletedWithoutRecord', 'mayHaveBeenDeleted'].includes(outcome.status))
+			return true;
+		if (outcome.status === 'failed' && outcome.failure.effect === 'unknown') return true;
+	}
+	return false;
+}
+
+/** What a whole-record delete took with it, and which deals it held back because their records were unreadable. */
+function addRecordHints(this: IExecuteFunctions, report: DeletionReport, keeping: RecordKeeping) {
+	const held: number[] = [];
+	for (const [id, outcome] of report.outcomes) if (outcome.status === 'notRecorded') held.push(id);
+	if (held.length > 0) {
+		this.addExecutionHints({
+			message: `${held.length} opportunities were not deleted because their records could not be read completely: ${formatIds(held)}. Their items say why; run the workflow again to delete them.`,
+			location: 'outputPane',
+		});
+	}
+	let deleted = 0;
+	const total = countRecords([]);
+	for (const [id, outcome] of report.outcomes) {
+		if (outcome.status !== 'deleted' && outcome.status !== 'deletedWithoutRecord') continue;
+		deleted++;
+		const record = keeping.kept.get(id);
+		if (record) addCounts(total, record.counts);
+	}
+	if (deleted > 0) {
+		this.addExecutionHints({
+			message: `Deleted ${describeCounts(total)}. Each deal's whole record is in this node's output: keep it, ONLYOFFICE cannot undo the delete.`,
+			location: 'outputPane',
+		});
+	}
+}
+
 function addDeletionHints(this: IExecuteFunctions, report: DeletionReport) {
 	let deleted = 0;
 	let uncertain = 0;

@@ -1,6 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject } from 'n8n-workflow';
 
-import { simplifyOpportunity } from '../common/opportunityOutput';
+import { simplifyOpportunity, simplifyRecord } from '../common/opportunityOutput';
+import type { RecordCounts } from '../common/record/readRecords';
+import type { PortalFailure } from '../common/transport';
 import type { IdOutcome } from './deleteInBatches';
 
 /** What a user reads for an ID that produced no record. */
@@ -33,6 +35,52 @@ export function outputFor(
 		default:
 			return undefined;
 	}
+}
+
+/** A deal's whole record, read before it was deleted. */
+export interface KeptRecord {
+	json: IDataObject;
+	binary?: IBinaryKeyData;
+	counts: RecordCounts;
+}
+
+/**
+ * The output item of an ID whose record was read first (Record = Whole Record), or undefined where the record
+ * does not belong in the output (not deleted, or a failure reported by an error item). A deal that may have
+ * been deleted is output with its record, "deleted": null and why: the record is all that is left of it.
+ */
+export function recordOutputFor(
+	outcome: IdOutcome,
+	kept: KeptRecord,
+	options: { simplify: boolean },
+): Omit<KeptRecord, 'counts'> | undefined {
+	const json = options.simplify ? simplifyRecord(kept.json) : { ...kept.json };
+	const binary = kept.binary ? { binary: kept.binary } : {};
+	switch (outcome.status) {
+		case 'deleted':
+		case 'deletedWithoutRecord':
+			return { json, ...binary };
+		case 'mayHaveBeenDeleted':
+			return { json: { ...json, deleted: null, reason: outcome.reason }, ...binary };
+		case 'failed':
+			return outcome.failure.effect === 'unknown'
+				? {
+						json: {
+							...json,
+							deleted: null,
+							reason: `the delete broke off: ${outcome.failure.message}`,
+						},
+						...binary,
+					}
+				: undefined;
+		default:
+			return undefined;
+	}
+}
+
+/** What a user reads for a deal left undeleted because its record could not be read. */
+export function notRecordedMessage(id: number, outcome: { failure: PortalFailure }): string {
+	return `Opportunity ${id} was not deleted: its record could not be read completely (${outcome.failure.message}). ${outcome.failure.hint}`;
 }
 
 /** IDs as short exact ranges ("1-1000, 1005"), so that even thousands fit in an error message. */
@@ -70,6 +118,7 @@ const OUTCOME_LABELS = {
 	deleted: 'Deleted',
 	mayHaveBeenDeleted: 'May have been deleted (check in ONLYOFFICE)',
 	notDeleted: 'Not deleted',
+	notRecorded: 'Not deleted, because their records could not be read',
 	notAttempted: 'Not attempted',
 } as const;
 

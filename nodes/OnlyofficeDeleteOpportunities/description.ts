@@ -1,12 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection, simplifyOption } from '../common/optionsCollection';
+import { filesOption, recordOption } from '../common/record/recordOptions';
 
 export interface DeleteOptions {
 	batchSize: number;
 	deleteLimit: number;
 	dryRun: boolean;
+	files: 'download' | 'listOnly';
 	notDeleted: 'ignore' | 'output' | 'fail';
+	record: 'wholeRecord' | 'dealOnly';
 	simplify: boolean;
 	skipItemsWithoutId: boolean;
 	timeout: number;
@@ -39,6 +42,7 @@ export const nodeOptions: INodeProperties = optionsCollection([
 		description:
 			'Whether to only look the opportunities up and output those that would be deleted, deleting nothing',
 	},
+	filesOption,
 	{
 		displayName: 'IDs Not Deleted',
 		name: 'notDeleted',
@@ -64,6 +68,12 @@ export const nodeOptions: INodeProperties = optionsCollection([
 				description: 'Stop with an error naming them (the others are still deleted)',
 			},
 		],
+	},
+	{
+		...recordOption,
+		default: 'wholeRecord',
+		description:
+			'What to output for each deleted opportunity. ONLYOFFICE deletes its notes, files, tasks, tags and field values with it, and nothing can undo that.',
 	},
 	simplifyOption,
 	{

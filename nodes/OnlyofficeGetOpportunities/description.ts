@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection, simplifyOption } from '../common/optionsCollection';
+import { filesOption, recordOption } from '../common/record/recordOptions';
 
 import {
 	responsibleIdField,
@@ -11,6 +12,8 @@ import {
 import type { SortField, SortOrder } from '../common/sortOpportunities';
 
 export interface SearchOptions {
+	files: 'download' | 'listOnly';
+	record: 'wholeRecord' | 'dealOnly';
 	simplify: boolean;
 	sortBy: SortField;
 	sortOrder: SortOrder;
@@ -72,6 +75,12 @@ export const filtersCollection: INodeProperties = {
 };
 
 export const nodeOptions: INodeProperties = optionsCollection([
+	filesOption,
+	{
+		...recordOption,
+		description:
+			'What to output for each deal found. Whole Record is a backup that ONLYOFFICE Restore Opportunities can put back; it takes a few more requests.',
+	},
 	simplifyOption,
 	{
 		displayName: 'Sort By',

@@ -5,6 +5,7 @@ import { simplifyOpportunity, toItem } from '../common/opportunityOutput';
 import { SEARCH_HINTS, searchOpportunities } from '../common/opportunitySearch';
 import type { PortalConnection } from '../common/transport';
 import { readSearchFilters } from './readSearchFilters';
+import { wholeRecords } from './wholeRecords';
 
 /** How long to wait for one page; a page of 1000 full records takes the portal a few seconds. */
 const PAGE_TIMEOUT = 120_000;
@@ -18,15 +19,15 @@ export async function getOpportunities(this: IExecuteFunctions): Promise<INodeEx
 	const byItem = new Map<number, INodeExecutionData[]>();
 	for (const { itemIndex, item } of errorItems) byItem.set(itemIndex, [item]);
 	let found = 0;
-	for (const { itemIndex, search, simplify } of searches) {
+	for (const { itemIndex, search, simplify, record } of searches) {
 		try {
-			const records = await searchOpportunities.call(this, search, connection);
-			found += records.length;
+			const deals = await searchOpportunities.call(this, search, connection);
+			found += deals.length;
 			byItem.set(
 				itemIndex,
-				records.map((record) =>
-					toItem(simplify ? simplifyOpportunity(record) : record, [itemIndex]),
-				),
+				record
+					? await wholeRecords.call(this, deals, { ...record, simplify, itemIndex }, connection)
+					: deals.map((deal) => toItem(simplify ? simplifyOpportunity(deal) : deal, [itemIndex])),
 			);
 		} catch (error) {
 			const nodeError = readFailureError(this.getNode(), error, itemIndex);

@@ -16,6 +16,8 @@ export interface ItemSearch {
 	itemIndex: number;
 	search: OpportunitySearch;
 	simplify: boolean;
+	/** Whole records (with their files, or describing them only), or the deals alone. */
+	record: { files: 'download' | 'listOnly' } | undefined;
 }
 
 const SORT_FIELDS: SortField[] = ['id', 'title', 'closeDate', 'bidValue', 'stage', 'responsible'];
@@ -63,6 +65,10 @@ function readItemSearch(this: IExecuteFunctions, itemIndex: number, timeZone: st
 	return {
 		itemIndex,
 		simplify: options.simplify === true,
+		record:
+			oneOf(options.record, ['wholeRecord', 'dealOnly'], 'Record') === 'wholeRecord'
+				? { files: oneOf(options.files, ['download', 'listOnly'], 'Files') }
+				: undefined,
 		search: {
 			filters: readFilters(raw, timeZone),
 			sort: {

@@ -20,6 +20,11 @@ export interface PagingOptions {
 	pageSize?: number;
 	/** What makes two records the same one, dropped the second time; by default `id`. */
 	keyOf?: (record: IDataObject) => unknown;
+	/**
+	 * Which records to keep (absent: all). A portal-wide listing keeps only what the run needs, so memory
+	 * follows the run, not the portal.
+	 */
+	keep?: (record: IDataObject) => boolean;
 	/** Sees each page as it arrives; returning false stops the paging after it (e.g. a trigger that reached known IDs). */
 	onPage?: (page: IDataObject[]) => boolean | void;
 	/**
@@ -62,8 +67,9 @@ export async function fetchPages(
 			const key = keyOf(record);
 			if (key !== undefined && seen.has(key)) continue;
 			if (key !== undefined) seen.add(key);
-			records.push(record);
 			added++;
+			if (options.keep && !options.keep(record)) continue;
+			records.push(record);
 			if (records.length >= limit) return false;
 		}
 		if (options.onPage?.(page) === false || page.length < count) return false;

@@ -39,3 +39,16 @@ export function simplifyOpportunity(record: IDataObject): IDataObject {
 function dateOrNull(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' && value !== UNSET_DATE ? value : null;
 }
+
+/** The keys a whole record adds to the deal (docs/whole-record.md). */
+const RECORD_PARTS = ['tags', 'history', 'tasks', 'contacts', 'archive'] as const;
+
+/**
+ * Simplify for a whole record: the deal's own fields shrink to the ten; its tags, history, tasks, contacts and
+ * archive stay whole, since a record that loses them can no longer be restored.
+ */
+export function simplifyRecord(record: IDataObject): IDataObject {
+	const simplified = simplifyOpportunity(record);
+	for (const key of RECORD_PARTS) if (key in record) simplified[key] = record[key];
+	return simplified;
+}

@@ -11,6 +11,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { OperationHints, RequestEffect, Verdict } from './httpFailures';
 import { judgeFailedAnswer, TRY_LATER } from './httpFailures';
+import { normalizePortalUrl } from '../../credentials/portalUrl';
 import { PORTAL_MESSAGES } from './portalMessages';
 
 export type { OperationHints, RequestEffect } from './httpFailures';
@@ -83,15 +84,97 @@ export async function callPortal(
 	request: PortalRequest,
 	connection: PortalConnection,
 ): Promise<PortalAnswer> {
+	const options = requestOptions(request, connection, { json: true });
+	const retryEnvelope = retrying<Envelope>;
+	const { result: envelope, interrupted } = await retryEnvelope.call(
+		this,
+		options,
+		connection,
+		(attempt) => judge(attempt, request, connection.hints),
+	);
+	return { envelope, interrupted };
+}
+
+/** A file's bytes as the portal (or the storage it redirected to) sends them, not yet read. */
+export interface PortalFile {
+	/** The response stream, for n8n's binary-data helpers to read. */
+	body: unknown;
+	contentType?: string;
+}
+
+/**
+ * Downloads a file from the credential's portal by its path and query (`…/filehandler.ashx?action=download&fileid=N`).
+ * A portal whose files live in S3 answers with a redirect to a presigned storage address: that one redirect is
+ * followed without the credential (the address carries its own signature, and the token must never leave the
+ * portal); any other redirect, and any failure, is a `PortalFailure` as for the API.
+ */
+export async function downloadFromPortal(
+	this: IExecuteFunctions,
+	request: { path: string; qs?: IDataObject },
+	connection: PortalConnection,
+): Promise<PortalFile> {
+	const options = requestOptions({ method: 'GET', ...request }, connection, {
+		json: false,
+		encoding: 'stream',
+	});
+	const retryDownload = retrying<DownloadAnswer>;
+	const { result } = await retryDownload.call(this, options, connection, judgeDownload);
+	if (result.kind === 'file') return result.file;
+	const storage = (await this.helpers.httpRequest({
+		method: 'GET',
+		url: result.location,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: connection.timeout,
+	})) as { statusCode: number; headers?: Record<string, unknown>; body: unknown };
+	if (storage.statusCode >= 200 && storage.statusCode < 300) {
+		return { body: storage.body, contentType: headerText(storage.headers?.['content-type']) };
+	}
+	await readText(storage.body);
+	throw new PortalFailure(
+		`The file storage the portal redirected to answered HTTP ${storage.statusCode}`,
+		'notDone',
+		TRY_LATER,
+		String(storage.statusCode),
+	);
+}
+
+/** The options of one request; `extra` says how the answer is read. */
+function requestOptions(
+	request: PortalRequest,
+	connection: PortalConnection,
+	extra: Pick<IHttpRequestOptions, 'json' | 'encoding'>,
+): IHttpRequestOptions {
+	return {
+		method: request.method,
+		url: request.path,
+		qs: request.qs,
+		body: request.body,
+		timeout: connection.timeout,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Repeated keys (tags=a&tags=b), which is how ONLYOFFICE reads a list.
+		arrayFormat: 'repeat',
+		...extra,
+	};
+}
+
+type Judged<T> = Verdict | { kind: 'ok'; result: T };
+
+/** Sends a request until it succeeds, fails for good, or has been tried MAX_ATTEMPTS times. */
+async function retrying<T>(
+	this: PortalContext,
+	options: IHttpRequestOptions,
+	connection: PortalConnection,
+	judgeAttempt: (attempt: Attempt) => Judged<T> | Promise<Judged<T>>,
+): Promise<{ result: T; interrupted: boolean }> {
 	const maxWaitSeconds = connection.maxWaitSeconds ?? MAX_WAIT_SECONDS;
 	let interrupted = false;
 	for (let attempt = 1; ; attempt++) {
-		const verdict = judge(
-			await sendRenewingToken.call(this, request, connection),
-			request,
-			connection.hints,
-		);
-		if (verdict.kind === 'ok') return { envelope: verdict.envelope, interrupted };
+		const verdict = await judgeAttempt(await sendRenewingToken.call(this, options, connection));
+		if (verdict.kind === 'ok') return { result: verdict.result, interrupted };
 		interrupted = interrupted || verdict.effect === 'unknown';
 		const effect: RequestEffect = interrupted ? 'unknown' : verdict.effect;
 		if (verdict.kind === 'fail') {
@@ -118,21 +201,9 @@ export async function callPortal(
  */
 async function sendRenewingToken(
 	this: PortalContext,
-	request: PortalRequest,
+	options: IHttpRequestOptions,
 	connection: PortalConnection,
 ): Promise<Attempt> {
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: request.path,
-		qs: request.qs,
-		body: request.body,
-		json: true,
-		timeout: connection.timeout,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// Repeated keys (tags=a&tags=b), which is how ONLYOFFICE reads a list.
-		arrayFormat: 'repeat',
-	};
 	try {
 		const first = await send.call(this, options, connection);
 		if (first.kind === 'noAnswer' || first.statusCode !== 401) return first;
@@ -163,6 +234,15 @@ async function send(
 	};
 }
 
+/** The credential's portal address (it holds no secret), from the run's one read of the credential. */
+export async function portalAddress(
+	this: PortalContext,
+	connection: PortalConnection,
+): Promise<string> {
+	connection.credentials ??= readCredentials.call(this);
+	return normalizePortalUrl((await connection.credentials).data?.portalUrl);
+}
+
 async function readCredentials(this: PortalContext): Promise<ICredentialsDecrypted> {
 	const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const data = await this.getCredentials(CREDENTIAL_TYPE);
@@ -188,30 +268,80 @@ function attemptFromError(error: unknown): Attempt {
 	return { kind: 'noAnswer', code, message };
 }
 
-function judge(
-	attempt: Attempt,
-	request: PortalRequest,
-	hints: OperationHints,
-): Verdict | { kind: 'ok'; envelope: Envelope } {
+function judge(attempt: Attempt, request: PortalRequest, hints: OperationHints): Judged<Envelope> {
 	if (attempt.kind === 'noAnswer') return judgeNoAnswer(attempt.code, attempt.message);
-	const { statusCode, headers } = attempt;
+	const { statusCode } = attempt;
 	const envelope = readEnvelope(attempt.body);
 	if (statusCode >= 200 && statusCode < 300) {
-		if (envelope && 'response' in envelope) return { kind: 'ok', envelope };
+		if (envelope && 'response' in envelope) return { kind: 'ok', result: envelope };
 		const { problem, fix } = PORTAL_MESSAGES.notOnlyoffice(statusCode);
 		return { kind: 'fail', effect: 'unknown', message: problem, hint: fix };
 	}
-	if (statusCode === 404 && request.notFoundIsAnswer && envelope) return { kind: 'ok', envelope };
+	if (statusCode === 404 && request.notFoundIsAnswer && envelope)
+		return { kind: 'ok', result: envelope };
+	return judgeFailed(attempt, envelope, hints);
+}
+
+function judgeFailed(
+	attempt: Extract<Attempt, { kind: 'answer' }>,
+	envelope: (Envelope & IDataObject) | undefined,
+	hints: OperationHints,
+): Verdict {
+	const { statusCode, headers } = attempt;
 	return judgeFailedAnswer(
 		{
 			statusCode,
 			enveloped: envelope !== undefined,
 			serverMessage: envelope ? errorMessageOf(envelope) : '',
-			location: typeof headers.location === 'string' ? headers.location : undefined,
+			location: headerText(headers.location),
 			retryAfterSeconds: retryAfterSeconds(headers['retry-after']),
 		},
 		hints,
 	);
+}
+
+const DOWNLOAD_HINTS: OperationHints = {
+	rejected: 'Check that the file still exists in ONLYOFFICE, then run the workflow again.',
+};
+
+type DownloadAnswer = { kind: 'file'; file: PortalFile } | { kind: 'storage'; location: string };
+
+/** A download succeeded (a stream), was redirected to the file's storage, or failed (its error body read). */
+async function judgeDownload(attempt: Attempt): Promise<Judged<DownloadAnswer>> {
+	if (attempt.kind === 'noAnswer') return judgeNoAnswer(attempt.code, attempt.message);
+	const { statusCode, headers } = attempt;
+	if (statusCode >= 200 && statusCode < 300) {
+		const file = { body: attempt.body, contentType: headerText(headers['content-type']) };
+		return { kind: 'ok', result: { kind: 'file', file } };
+	}
+	const location = headerText(headers.location);
+	if (statusCode >= 300 && statusCode < 400 && location && isStorageRedirect(location))
+		return { kind: 'ok', result: { kind: 'storage', location } };
+	const envelope = readEnvelope(await readText(attempt.body));
+	return judgeFailed(attempt, envelope, DOWNLOAD_HINTS);
+}
+
+/**
+ * A storage address is absolute (S3 presigned addresses are). It is asked without the credential, and what it
+ * answers is checked against the file's size by the caller, so a sign-in page cannot pass for the file.
+ */
+function isStorageRedirect(location: string): boolean {
+	return /^https?:\/\//i.test(location);
+}
+
+/** Reads a (small) error body of a streamed answer, so it can be judged, and the socket is freed. */
+async function readText(body: unknown): Promise<unknown> {
+	if (typeof body !== 'object' || body === null || !(Symbol.asyncIterator in body)) return body;
+	let text = '';
+	for await (const chunk of body as AsyncIterable<{ toString(): string }>) {
+		text += chunk.toString();
+		if (text.length > 65_536) break;
+	}
+	return text;
+}
+
+function headerText(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
 }
 
 const RETRY_UNKNOWN_CODES = new Set([

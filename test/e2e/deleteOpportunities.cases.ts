@@ -68,7 +68,12 @@ function deleteWorkflow(opts: {
 		node(
 			DELETE_NODE,
 			NODE_TYPE,
-			{ options: {}, ...opts.parameters },
+			// Record = Deal Only unless a case says otherwise: these cases test the deletion itself; the
+			// whole record has its own suite (wholeRecord.test.ts).
+			{
+				...opts.parameters,
+				options: { record: 'dealOnly', ...(opts.parameters as { options?: object })?.options },
+			},
 			{
 				credentials: { onlyofficeApi: { id: opts.credentialId, name: 'ONLYOFFICE e2e' } },
 				...opts.settings,

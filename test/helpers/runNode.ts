@@ -25,6 +25,10 @@ export interface RunOptions {
 	opportunityIdsParameter?: string;
 	/** What n8n would make of that expression for an item. */
 	opportunityIds?: (json: IDataObject, itemIndex: number) => unknown;
+	/**
+	 * The node's Options. Record defaults to Deal Only here: the suites that use this runner test the deletion
+	 * itself (batches, faults, IDs); the whole-record suites set Record themselves.
+	 */
 	options?: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
@@ -78,7 +82,7 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 				const json = items[itemIndex].json;
 				return run.opportunityIds ? run.opportunityIds(json, itemIndex) : json.id;
 			}
-			if (name === 'options') return run.options ?? fallback ?? {};
+			if (name === 'options') return { record: 'dealOnly', ...(run.options ?? fallback ?? {}) };
 			throw new Error(`Unexpected parameter ${name}`);
 		},
 		helpers: { httpRequestWithAuthentication: http.httpRequestWithAuthentication },

@@ -144,7 +144,12 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 					name: DELETE_NODE,
 					type: NODE_TYPE,
 					typeVersion: 1,
-					parameters: { opportunityIds: '={{ $json.body.ids }}', options },
+					// Deal Only unless asked: these cases test deleting across processes; the whole record
+					// on a worker has its own case.
+					parameters: {
+						opportunityIds: '={{ $json.body.ids }}',
+						options: { record: 'dealOnly', ...options },
+					},
 					credentials: { onlyofficeApi: credential },
 				},
 			]),
@@ -344,7 +349,10 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 					name: DELETE_NODE,
 					type: NODE_TYPE,
 					typeVersion: 1,
-					parameters: { opportunityIds: '={{ $json.id }}', options: { dryRun: true } },
+					parameters: {
+						opportunityIds: '={{ $json.id }}',
+						options: { dryRun: true, record: 'dealOnly' },
+					},
 					credentials: { onlyofficeApi: tokenCredential },
 				},
 			]),

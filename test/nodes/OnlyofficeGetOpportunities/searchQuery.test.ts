@@ -142,7 +142,17 @@ describe('the node’s interface', () => {
 		);
 		expect(values(byName(filters, 'stageType'))).toEqual(['lost', 'open', 'won']);
 		const options = byName(description.properties, 'options').options as INodeProperties[];
-		expect(options.map((o) => o.name).sort()).toEqual(['simplify', 'sortBy', 'sortOrder']);
+		expect(options.map((o) => o.name).sort()).toEqual([
+			'files',
+			'record',
+			'simplify',
+			'sortBy',
+			'sortOrder',
+		]);
+		expect(byName(options, 'record').default).toBe('dealOnly');
+		expect(values(byName(options, 'record'))).toEqual(['dealOnly', 'wholeRecord']);
+		expect(byName(options, 'files').default).toBe('download');
+		expect(values(byName(options, 'files'))).toEqual(['download', 'listOnly']);
 		expect(values(byName(options, 'sortBy'))).toEqual(
 			['bidValue', 'closeDate', 'id', 'responsible', 'stage', 'title'].sort(),
 		);

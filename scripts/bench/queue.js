@@ -1,6 +1,6 @@
 // The queue-mode section of the benchmark (`npm run bench -- --queue`): n8n 2.40.7 in queue mode (the stack of
 // test/queue/harness: Redis, PostgreSQL, main, workers at --concurrency=5), executions started through a
-// production webhook (Webhook → ONLYOFFICE Delete Opportunities, default options), against the stand-in portal.
+// production webhook (Webhook → ONLYOFFICE Delete Opportunities, Record = Deal Only), against the stand-in portal.
 //   scaling  20 concurrent clean-ups of 2,000 IDs each, the portal answering every request after 1 s: executions
 //            per minute with 1 worker, then with 2 (medians of `runs` each, a fresh portal per run), and the ratio;
 //            timed from sending the 20 webhook calls to the last execution's stoppedAt;
@@ -24,7 +24,7 @@ const ENDED = new Set(['success', 'error', 'crashed', 'canceled']);
 const range = (from, count) => Array.from({ length: count }, (_, i) => from + i);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Webhook (POST `{ ids }`) → Delete Opportunities with its default options. */
+/** Webhook (POST `{ ids }`) → Delete Opportunities with its default options but Record = Deal Only (the delete's cost). */
 function workflow(webhookPath, credential) {
 	return linearWorkflow(`bench: queue ${webhookPath}`, [
 		{
@@ -38,7 +38,7 @@ function workflow(webhookPath, credential) {
 			name: 'ONLYOFFICE Delete Opportunities',
 			type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
 			typeVersion: 1,
-			parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
+			parameters: { opportunityIds: '={{ $json.body.ids }}', options: { record: 'dealOnly' } },
 			credentials: { onlyofficeApi: credential },
 		},
 	]);

@@ -51,7 +51,8 @@ async function importVariants(n8n, portalUrl, token) {
 				name: DELETE_NODE,
 				type: `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`,
 				typeVersion: 1,
-				parameters: { opportunityIds: '={{ $json.id }}', options: {} },
+				// Deal Only: the delete's own cost against HTTP Request and the limit; `--whole-record` measures the record.
+				parameters: { opportunityIds: '={{ $json.id }}', options: { record: 'dealOnly' } },
 			},
 			credentials.onlyofficeApi,
 		),

@@ -111,6 +111,8 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			n8n = await createN8nInstance({ version, name: 'delete-opportunities' });
 		}, 30 * 60_000);
 		afterAll(async () => {
+			// An install that failed in beforeAll has already failed every test: nothing to scan.
+			if (!n8n) return;
 			// Everything n8n wrote, after every test ran.
 			const written = filesN8nWrote(n8n);
 			expect(written.length).toBeGreaterThan(0);
@@ -122,6 +124,7 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 			portal = await startPortal({ opportunities: 6000, seed: 11, logFile: portalLog });
 		});
 		afterEach(async () => {
+			if (!portal) return;
 			collectSecrets(portal);
 			await portal.stop();
 			if (fs.existsSync(portalLog))

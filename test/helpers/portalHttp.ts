@@ -31,6 +31,8 @@ export interface PortalHttp {
 		requestOptions: IHttpRequestOptions,
 		additional?: IAdditionalCredentialOptions,
 	) => Promise<unknown>;
+	/** The node's `helpers.httpRequest`: no credential (a file storage's presigned address). */
+	httpRequest: (requestOptions: IHttpRequestOptions) => Promise<unknown>;
 	/** How often preAuthentication logged in. */
 	readonly logins: number;
 	/** How often the node read the credential. */
@@ -65,6 +67,7 @@ export function portalHttp(stored: ICredentialDataDecryptedObject, node: INode):
 		get credentialReads() {
 			return credentialReads;
 		},
+		httpRequest,
 		getCredentials: async () => {
 			credentialReads++;
 			return { ...credentials };

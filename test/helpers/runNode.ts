@@ -13,6 +13,7 @@ import type {
 } from 'n8n-workflow';
 
 import { OnlyofficeDeleteOpportunities } from '../../nodes/OnlyofficeDeleteOpportunities/OnlyofficeDeleteOpportunities.node';
+import { prepareBinaryData } from './binaryData';
 import { portalHttp } from './portalHttp';
 
 export interface RunOptions {
@@ -85,7 +86,11 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 			if (name === 'options') return { record: 'dealOnly', ...(run.options ?? fallback ?? {}) };
 			throw new Error(`Unexpected parameter ${name}`);
 		},
-		helpers: { httpRequestWithAuthentication: http.httpRequestWithAuthentication },
+		helpers: {
+			httpRequestWithAuthentication: http.httpRequestWithAuthentication,
+			httpRequest: http.httpRequest,
+			prepareBinaryData,
+		},
 	} as unknown as IExecuteFunctions;
 
 	const [output] = await new OnlyofficeDeleteOpportunities().execute.call(context);

@@ -81,7 +81,7 @@ case "$N8N_VERSION" in
 1.*)
 	PACKAGE_FIELDS=$'  "dependencies": {},\n  "overrides": { "xlsx": "0.18.5" }'
 	REBUILD=(sqlite3 isolated-vm)
-	RESOLVE_BEFORE="2026-10-22"
+	RESOLVE_BEFORE="2026-11-20"
 	;;
 *)
 	PACKAGE_FIELDS='  "dependencies": {}'
@@ -145,8 +145,9 @@ write_cache_project "$N8N_DIR" "n8n-cache-$N8N_VERSION" <<<"$PACKAGE_FIELDS"
 # npm prints little with --loglevel=error; the heartbeat shows a long install is alive.
 # --before: n8n's dependencies are ranges, so without it each install resolves against whatever the registry
 # published last; a version the registry lists but a mirror does not serve yet (@ai-sdk/anthropic 4.0.112 in
-# CI, December 2026) then fails the install. Resolving as of a month after the release gives every machine the
-# same, settled tree.
+# CI, December 2026) then fails the install. Resolving as of a fixed date after the release gives every machine
+# the same, settled tree. Each version has its own date, checked to install here: the registry's publish dates
+# are not all consistent (as of 2026-10-22, n8n 1.x's tree asks for a langsmith dated later).
 run_with_heartbeat "installing n8n $N8N_VERSION" "$N8N_DIR" \
 	npm install --ignore-scripts --no-audit --no-fund --save-exact --loglevel=error \
 	--before="$RESOLVE_BEFORE" "n8n@$N8N_VERSION" ||

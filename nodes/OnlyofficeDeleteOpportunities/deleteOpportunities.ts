@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-work
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { optionDefaults } from '../common/optionsCollection';
-import { toItem } from '../common/opportunityOutput';
+import { pairedTo } from '../common/opportunityOutput';
 import { settle } from '../common/concurrently';
 import { errorItem } from '../common/nodeErrors';
 import {
@@ -15,13 +15,7 @@ import type { OperationHints, PortalConnection } from '../common/transport';
 import { PortalFailure } from '../common/transport';
 import type { DeletionReport } from './deleteInBatches';
 import { deleteInBatches } from './deleteInBatches';
-import {
-	describeOutcomes,
-	formatIds,
-	notRecordedMessage,
-	outputFor,
-	recordOutputFor,
-} from './deletionOutput';
+import { deletionItem, describeOutcomes, formatIds } from './deletionOutput';
 import type { DeleteOptions } from './description';
 import { nodeOptions } from './description';
 import { dryRun } from './dryRun';
@@ -109,30 +103,13 @@ export async function deleteAll(
 	const items: INodeExecutionData[] = [];
 	for (const id of plan.ids) {
 		const outcome = report.outcomes.get(id);
-		const requesters = plan.requesters.get(id) ?? [];
-		const kept = keeping?.kept.get(id);
-		if (outcome?.status === 'notRecorded') {
-			items.push(
-				toItem({ id, deleted: false, error: notRecordedMessage(id, outcome) }, requesters),
-			);
-			continue;
-		}
-		if (outcome && kept) {
-			const item = recordOutputFor(outcome, kept, options);
-			if (item)
-				items.push({
-					...toItem(item.json, requesters),
-					...(item.binary && { binary: item.binary }),
-				});
-			if (item || outcome.status !== 'notDeleted') continue;
-		}
-		const json =
+		const item =
 			outcome &&
-			outputFor(id, outcome, {
+			deletionItem(id, outcome, keeping?.kept.get(id), {
 				simplify: options.simplify,
 				outputNotDeleted: options.notDeleted === 'output',
 			});
-		if (json) items.push(toItem(json, requesters));
+		if (item) items.push({ ...item, pairedItem: pairedTo(plan.requesters.get(id) ?? []) });
 	}
 	addDeletionHints.call(this, report);
 	if (keeping) addRecordHints.call(this, report, keeping);

@@ -37,6 +37,24 @@ export function outputFor(
 	}
 }
 
+/**
+ * The output item of one ID (without its pairing), or none: its whole record where one was read first, else
+ * what `outputFor` says. A deal held back because its record could not be read always gets an item.
+ */
+export function deletionItem(
+	id: number,
+	outcome: IdOutcome,
+	kept: KeptRecord | undefined,
+	options: { simplify: boolean; outputNotDeleted: boolean },
+): Omit<KeptRecord, 'counts'> | undefined {
+	if (outcome.status === 'notRecorded')
+		return { json: { id, deleted: false, error: notRecordedMessage(id, outcome) } };
+	const recorded = kept && recordOutputFor(outcome, kept, options);
+	if (recorded) return recorded;
+	const json = outputFor(id, outcome, options);
+	return json && { json };
+}
+
 /** A deal's whole record, read before it was deleted. */
 export interface KeptRecord {
 	json: IDataObject;
@@ -49,7 +67,7 @@ export interface KeptRecord {
  * does not belong in the output (not deleted, or a failure reported by an error item). A deal that may have
  * been deleted is output with its record, "deleted": null and why: the record is all that is left of it.
  */
-export function recordOutputFor(
+function recordOutputFor(
 	outcome: IdOutcome,
 	kept: KeptRecord,
 	options: { simplify: boolean },

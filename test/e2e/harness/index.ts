@@ -5,3 +5,4 @@ export * from './n8nServer';
 export * from './executionResult';
 export * from './linearWorkflow';
 export { freePort, waitFor, WaitAborted } from './processes';
+export * from './restRuns';

@@ -59,6 +59,8 @@ class DealStore {
 		this.stages = new Map(lookups.stages.map((s, index) => [s.id, { ...s, order: index }]));
 		this.displayNameOf = lookups.displayNameOf;
 		this.lastId = 0;
+		/** @type {((deal: Deal) => void) | undefined} what else goes with a deleted deal (its record) */
+		this.onRemove = undefined;
 		for (const deal of deals) this.add(deal);
 	}
 
@@ -125,6 +127,7 @@ class DealStore {
 	remove(deal) {
 		this.byId.delete(deal.id);
 		this.deleted.push(deal.id);
+		this.onRemove?.(deal);
 	}
 
 	/** Ids of this portal's deals, ascending. */

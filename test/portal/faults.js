@@ -17,10 +17,10 @@
  * @property {number} [retryAfter]  seconds, sent as Retry-After
  *
  * @typedef {{ type: 'slow', delayMs: number }} SlowFault
- * @typedef {{ type: 'html' | 'malformedJson' | 'notEnveloped' | 'reset' | 'resetAfterActing' | 'hang' }} PlainFault
+ * @typedef {{ type: 'html' | 'malformedJson' | 'notEnveloped' | 'reset' | 'resetAfterActing' | 'hang' | 'brokenBody' }} PlainFault
  * @typedef {(StatusFault | SlowFault | PlainFault) & { actFirst?: boolean }} Fault
  *
- * @typedef {{ method: string, path: string }} FaultTarget
+ * @typedef {{ method: string, path: string, query: Record<string, string> }} FaultTarget  `query`: each parameter's first value
  * @typedef {{ times?: number, match?: (request: FaultTarget) => boolean }} FaultScope
  */
 
@@ -33,6 +33,7 @@ const FAULT_TYPES = [
 	'resetAfterActing',
 	'slow',
 	'hang',
+	'brokenBody',
 ];
 
 class FaultQueue {

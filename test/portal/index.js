@@ -44,8 +44,27 @@
  *   `tags()`, `employees()`, `fixtures` ({ ids: name → id, cutoff, cutoffMs, contacts }), and
  *   `timeZoneOffsetMinutes`.
  *
+ * Whole records (docs/onlyoffice-api.md "A deal's whole record"; tests in records.test.ts):
+ * - Option `records`: `true`, or `{ eventsPerDeal, filesPerDeal, fileBytes, tasksPerDeal, tagsPerDeal,
+ *   otherEvents, otherTasks }` (absent counts: a few, at random). Each deal then has tags, history events
+ *   (notes, calls, -1 TaskClosed, -2 FilesUpload) with files, tasks (some closed); contacts have events and
+ *   tasks of their own; the field definitions gain a Heading. Off by default: the routes answer, with no
+ *   events, tasks or files, and every other answer is as before.
+ * - Routes: `GET crm/opportunity/{id}` (values plus every Heading), `GET crm/opportunity/tag/{id}`,
+ *   `GET crm/opportunity/customfield/definitions`, `GET crm/opportunity/{id}/files`, `GET crm/history/filter`
+ *   (404 for entityType=opportunity without a readable deal, every event without entityType, `entity: null`
+ *   for unreadable deals, total = count + 1 on a full page), `GET crm/task/filter` (entityType alone filters
+ *   nothing, open first, `isClosed` left out when false), and Files' download handler
+ *   `/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=N` (same authentication, 403 for a
+ *   file of a deal the caller cannot read, 404 once deleted).
+ * - Every delete takes the deal's events, tasks and tag links and hard-deletes its files; contacts' own
+ *   events and tasks stay; a bulk delete writes one audit row with the requested IDs.
+ * - Methods: `recordOf(id, userKey = 'admin')` → { deal, tags, history, tasks, files: [{ id, title,
+ *   contentType, bytes }] }, `fileExists(id)`, `recordCounts()` → { events, tasks, files },
+ *   `canRead(userKey, id)`, `auditEvents()`.
+ *
  * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
- * for which `match({ method, path })` is true (every request when no `match`):
+ * for which `match({ method, path, query })` is true (every request when no `match`):
  * - { type: 'status', status, body?, contentType?, headers?, retryAfter? }: answers `status` (429, 503 with
  *   Retry-After, 500/502/504, 402, 403, a 404 HTML page …). `body` defaults to the JSON error envelope; a
  *   string body goes out as text/html unless `contentType` says otherwise.
@@ -58,6 +77,8 @@
  * - { type: 'slow', delayMs }: answers after `delayMs`. The request is carried out only then, and not at all
  *   if the client has gone by then.
  * - { type: 'hang' }: never answers (until `stop()`); nothing is done.
+ * - { type: 'brokenBody' }: carries the request out, sends the headers (with the whole Content-Length) and
+ *   half the body, then drops the connection.
  * Any fault with `actFirst: true` carries the request out first, then misbehaves: the client cannot tell it
  * happened (`{ type: 'slow', delayMs, actFirst: true }` is a delete that succeeded while the client timed out).
  */
@@ -75,6 +96,8 @@ const { closedDeals, searchScenario } = require('./scenarios');
 const { createCatalog, createDeal } = require('./seed');
 const { HRESULT, errorEnvelope, toJson } = require('./wire');
 const { createWrappers } = require('./wrappers');
+const { RecordStore } = require('./records');
+const { dealAlone } = require('./routes');
 
 /** @typedef {import('./seed').Deal} Deal */
 /** @typedef {import('./seed').Employee} Employee */
@@ -102,6 +125,7 @@ const { createWrappers } = require('./wrappers');
  * @property {number} [latencyMs]  default 0
  * @property {number} [deletePauseMs]  default 0
  * @property {boolean} [logResponses]  default false
+ * @property {boolean | import('./records').RecordsOptions} [records]  seed each deal's whole record (default off)
  *
  * @typedef {object} DemoUser
  * @property {string} id  lowercase GUID
@@ -173,10 +197,18 @@ async function startPortal(options = {}) {
 		displayNameOf: (id) => names.get(id) ?? '',
 	});
 	const auth = new Authenticator(catalog.employees, now);
+	const wrappers = createWrappers(catalog);
+	const records = new RecordStore(
+		{ catalog, wrappers, seed, offsetMinutes: timeZoneOffsetMinutes },
+		options.records === true ? {} : options.records || undefined,
+	);
+	records.seedAll(store.byId.values(), addTag);
+	store.onRemove = (deal) => records.removeDeal(deal);
 	const state = {
 		store,
+		records,
 		auth,
-		wrappers: createWrappers(catalog),
+		wrappers,
 		maxPage,
 		deletePauseMs,
 		catalog,
@@ -247,7 +279,9 @@ async function startPortal(options = {}) {
 			if (logResponses)
 				entry.responseBody = url.pathname.toLowerCase().startsWith('/api/2.0/authentication')
 					? REDACTED
-					: answer.body;
+					: typeof answer.body === 'string'
+						? answer.body
+						: `[${answer.body.length} bytes]`;
 			if (clientGone) return settle(entry, 0);
 			res.writeHead(answer.status, {
 				'Content-Type': answer.contentType,
@@ -258,7 +292,11 @@ async function startPortal(options = {}) {
 			settle(entry, answer.status);
 		};
 
-		const fault = faults.take({ method, path: url.pathname });
+		const fault = faults.take({
+			method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+		});
 		if (!fault) return reply(await act());
 		entry.fault = fault.type;
 		const early = fault.actFirst || fault.type === 'resetAfterActing' ? await act() : undefined;
@@ -283,6 +321,18 @@ async function startPortal(options = {}) {
 					contentType: 'application/json; charset=utf-8',
 					body: '{"count":1,',
 				});
+			case 'brokenBody': {
+				// Headers promise the whole body; half of it comes, then the connection drops.
+				const answer = early ?? (await act());
+				const body = Buffer.from(answer.body);
+				res.writeHead(answer.status, {
+					'Content-Type': answer.contentType,
+					'Content-Length': body.length,
+					...answer.headers,
+				});
+				res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+				return settle(entry, answer.status);
+			}
 			case 'notEnveloped': {
 				const answer = early ?? (await act());
 				return reply({ ...answer, status: 200, body: toJson(answer.payload) });
@@ -327,9 +377,17 @@ async function startPortal(options = {}) {
 		twoFactor: demoUser(twoFactor),
 	};
 	let stopped = false;
+	const url = `${certificate ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+	records.baseUrl = url;
+	/** @param {keyof typeof catalog.demoUsers} key */
+	const demo = (key) => {
+		const found = catalog.demoUsers[key];
+		if (!found) throw new Error(`no demo user ${key}`);
+		return found;
+	};
 
 	return {
-		url: `${certificate ? 'https' : 'http'}://127.0.0.1:${address.port}`,
+		url,
 		/** PEM of the self-signed certificate (its own CA) in HTTPS mode. */
 		ca: certificate?.cert,
 		users,
@@ -454,6 +512,52 @@ async function startPortal(options = {}) {
 		revokeTokensOf: (email) => auth.revokeAllOf(email),
 		/** Every token that works now: the demo users' and those issued at log-in (for secret scans). */
 		activeTokens: () => [...auth.tokens.keys()],
+		/**
+		 * A deal's whole record as `userKey` reads it, in wire form (copies): the deal as `GET opportunity/{id}`
+		 * answers, its tags, history events (with `entity`), tasks, and each file's bytes.
+		 * @param {number} id
+		 * @param {keyof typeof catalog.demoUsers} [userKey]
+		 */
+		recordOf(id, userKey = 'admin') {
+			const user = demo(userKey);
+			const deal = store.readable(user, id);
+			if (!deal) throw new Error(`${userKey} cannot read deal ${id}`);
+			const dealOf = (/** @type {number} */ other) => store.readable(user, other);
+			const events = [...records.events.values()].filter((event) => event.dealId === id);
+			const wire = JSON.parse(
+				toJson({
+					deal: dealAlone(state, deal),
+					tags: [...(deal.tags ?? [])],
+					history: events.map((event) => records.eventWire(event, user, dealOf)),
+					tasks: [...records.tasks.values()]
+						.filter((task) => task.dealId === id)
+						.map((task) => records.taskWire(task, user, dealOf)),
+				}),
+			);
+			const files = events
+				.flatMap((event) => event.fileIds)
+				.map((fileId) => {
+					const file = /** @type {import('./records').StoredFile} */ (records.files.get(fileId));
+					const { title, contentType } = file;
+					return { id: file.id, title, contentType, bytes: Buffer.from(file.bytes) };
+				});
+			return { ...wire, files };
+		},
+		/** @param {number} id  whether the file (and its content) is still stored */
+		fileExists: (id) => records.files.has(id),
+		/** How many history events, tasks and files the portal holds (deals' and contacts'). */
+		recordCounts: () => ({
+			events: records.events.size,
+			tasks: records.tasks.size,
+			files: records.files.size,
+		}),
+		/**
+		 * @param {keyof typeof catalog.demoUsers} userKey
+		 * @param {number} id  whether that demo user can read the deal
+		 */
+		canRead: (userKey, id) => store.readable(demo(userKey), id) !== undefined,
+		/** The audit rows of bulk deletes (OpportunitiesDeleted): requested IDs, deleted titles. */
+		auditEvents: () => structuredClone(records.audit),
 		/** @param {Fault} fault @param {FaultScope} [scope] */
 		injectFault: (fault, scope) => faults.add(fault, scope),
 		clearFaults: () => faults.clear(),

@@ -27,7 +27,7 @@ const { sortKind, canAccess } = require('./deals');
  * @typedef {object} Answer
  * @property {number} status
  * @property {string} contentType
- * @property {string} body
+ * @property {string | Buffer} body  a Buffer only for a file's bytes
  * @property {Record<string, string>} [headers]
  * @property {unknown} [payload]  the envelope's `response` (or `error`), for the 'notEnveloped' fault
  * @property {Identity} [identity]  who was recognised, for the request log
@@ -35,6 +35,7 @@ const { sortKind, canAccess } = require('./deals');
  *
  * @typedef {object} ApiState
  * @property {DealStore} store
+ * @property {import('./records').RecordStore} records  events, tasks, files (empty unless `records`)
  * @property {Authenticator} auth
  * @property {Wrappers} wrappers
  * @property {number} maxPage  the framework's cap on list responses
@@ -79,6 +80,8 @@ const accessDenied = () => new ApiError(403, 'Access denied.', HRESULT.security)
 const JSON_TYPE = 'application/json; charset=utf-8';
 const INT32_MAX = 2147483647;
 const API = '/api/2.0/';
+/** Files' download handler, where each file's `viewUrl` points (lower-cased). */
+const FILE_HANDLER = '/products/files/httphandlers/filehandler.ashx';
 const PORTAL_OFFSET = 180;
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 const GUID_PATTERN = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
@@ -102,6 +105,11 @@ const ROUTES = [
 	['POST', /^\/api\/2\.0\/crm\/opportunity$/, createDeal],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/stage$/, listStages],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/tag$/, listTags],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/tag\/([^/]+)$/, dealTags],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/customfield\/definitions$/, fieldDefinitions],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/([^/]+)\/files$/, dealFiles],
+	['GET', /^\/api\/2\.0\/crm\/history\/filter$/, historyFilter],
+	['GET', /^\/api\/2\.0\/crm\/task\/filter$/, taskFilter],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/stage\/(\d+)$/, updateToStage],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)$/, updateDeal],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/filter$/, filter],
@@ -126,7 +134,8 @@ function handleApi(state, request) {
 	try {
 		if (request.method === 'POST' && path === '/api/2.0/authentication')
 			return login(state, params());
-		if (!path.startsWith(API)) throw notFound();
+		const download = path === FILE_HANDLER && request.method === 'GET';
+		if (!path.startsWith(API) && !download) throw notFound();
 
 		identity = state.auth.identify({
 			queryKey: request.url.searchParams.get('asc_auth_key'),
@@ -135,6 +144,7 @@ function handleApi(state, request) {
 			authorization: request.headers.authorization,
 		});
 		if (!identity) return unauthorized(request);
+		if (download) return { ...downloadFile(state, request.url, identity.user), identity };
 
 		return { ...route(state, request, path, identity.user, params), identity };
 	} catch (error) {
@@ -196,17 +206,226 @@ function deleteBatch(call, state) {
 	const ids = integerList(call.params().opportunityids);
 	if (ids.length === 0) throw argumentError();
 	const wrap = (/** @type {Deal} */ deal) => state.wrappers.opportunity(deal, 'deleted');
-	if (!state.deletePauseMs) return list(call, state, state.store.deleteMany(call.user, ids), wrap);
+	if (!state.deletePauseMs) {
+		const deleted = state.store.deleteMany(call.user, ids);
+		state.records.auditDelete(ids, deleted);
+		return list(call, state, deleted, wrap);
+	}
 	// The server loads the deals, then deletes them and returns what it loaded: the caller pauses in between.
 	const loaded = state.store.loadDeletable(call.user, ids);
-	return { ...list(call, state, loaded, wrap), commit: () => state.store.removeLoaded(loaded) };
+	const commit = () => {
+		state.store.removeLoaded(loaded);
+		state.records.auditDelete(ids, loaded);
+	};
+	return { ...list(call, state, loaded, wrap), commit };
 }
 
 /** @type {Handler} */
 function getOne(call, state) {
 	const deal = state.store.readable(call.user, dealId(call.match[0]));
 	if (!deal) throw notFound();
-	return single(200, state.wrappers.opportunity(deal, 'single'));
+	return single(200, dealAlone(state, deal));
+}
+
+/**
+ * OpportunityWrapper as `GET opportunity/{id}` writes it: the values, then every Heading field (which holds
+ * no value), in the order of the fields' positions.
+ * @param {ApiState} state
+ * @param {Deal} deal
+ */
+function dealAlone(state, deal) {
+	const wire = state.wrappers.opportunity(deal, 'single');
+	const headings = state.records.headingsWire();
+	if (headings.length === 0) return wire;
+	const values = /** @type {{ position?: number, id?: number }[]} */ (wire.customFields ?? []);
+	const customFields = [...values, ...headings].sort(
+		(a, b) => (a.position ?? 0) - (b.position ?? 0) || Number(a.id) - Number(b.id),
+	);
+	return { ...wire, customFields };
+}
+
+/** GetDealTags: the tag titles of a deal the caller can read (404 otherwise). @type {Handler} */
+function dealTags(call, state) {
+	const deal = state.store.readable(call.user, dealId(call.match[0]));
+	if (!deal) throw notFound();
+	return single(200, [...(deal.tags ?? [])]);
+}
+
+/** GetCustomFieldDefinitions('opportunity'). @type {Handler} */
+function fieldDefinitions(call, state) {
+	const deals = [...state.store.byId.values()].filter((deal) => deal.tenant === 'main');
+	return list(call, state, state.records.definitionsWire(deals), (field) => field);
+}
+
+/** GetFiles(opportunity, id): the files of the deal's events, flat; the deal's access is not checked. @type {Handler} */
+function dealFiles(call, state) {
+	const id = dealId(call.match[0]);
+	const records = state.records;
+	const files = [...records.events.values()]
+		.filter((event) => event.dealId === id)
+		.flatMap((event) => event.fileIds.map((fileId) => records.files.get(fileId)))
+		.filter((file) => file !== undefined);
+	return list(call, state, files, (file) => records.fileWire(file));
+}
+
+const HISTORY_ENTITY_TYPES = ['opportunity', 'case', 'contact', 'person', 'company'];
+const HISTORY_SORTS = ['created', 'createby', 'category', 'content', 'id'];
+
+/**
+ * GetHistory. `entityType=opportunity` needs a deal the caller can read (404); without `entityType` it lists
+ * every event of the portal, those of deals the caller cannot read with `entity: null` (no access filter).
+ * The DAO pages itself and returns count + 1 events: a full page says `total` = count + 1 and a `nextIndex`
+ * one past the next page's start.
+ * @type {Handler}
+ */
+function historyFilter(call, state) {
+	const records = state.records;
+	const dealOf = (/** @type {number} */ id) => state.store.readable(call.user, id);
+	const type = call.query('entityType')?.trim().toLowerCase() || undefined;
+	const entityId = integer(call.query('entityId'));
+	let events = [...records.events.values()];
+	if (type !== undefined) {
+		if (!HISTORY_ENTITY_TYPES.includes(type)) throw argumentError();
+		if (type === 'opportunity') {
+			if (!(entityId && entityId > 0) || !dealOf(entityId)) throw notFound();
+			events = events.filter((event) => event.dealId === entityId);
+		} else if (type === 'case') {
+			events = []; // the stand-in has no cases
+		} else if (entityId && entityId > 0) {
+			events = events.filter((event) => event.contactId === entityId);
+		}
+	}
+	const offset = call.offsetMinutes ?? PORTAL_OFFSET;
+	const categoryId = integer(call.query('categoryId'));
+	const createBy = guidText(call.query('createBy'));
+	const fromDate = filterDate(call.query('fromDate'), offset);
+	const toDate = filterDate(call.query('toDate'), offset);
+	const words = call.query('filterValue')?.trim().toLowerCase();
+	events = events.filter(
+		(event) =>
+			(categoryId === undefined || categoryId === 0 || event.categoryId === categoryId) &&
+			(createBy === undefined || createBy === EMPTY_GUID || event.createById === createBy) &&
+			(fromDate === undefined || event.created >= fromDate) &&
+			// The server widens toDate to the end of its day: a day minus a minute.
+			(toDate === undefined || event.created <= toDate + 86_400_000 - 60_000) &&
+			(!words || event.content.toLowerCase().includes(words)),
+	);
+	const value = requestValue(call);
+	const sortBy = value('sortBy')?.trim().toLowerCase();
+	const sort = sortBy && HISTORY_SORTS.includes(sortBy) ? sortBy : 'created';
+	const descending =
+		sortBy && HISTORY_SORTS.includes(sortBy) ? value('sortOrder') === 'descending' : true;
+	/** @type {(e: import('./records').HistoryEvent) => string | number} */
+	const key =
+		sort === 'id'
+			? (e) => e.id
+			: sort === 'createby'
+				? (e) => e.createById
+				: sort === 'category'
+					? (e) => e.categoryId
+					: sort === 'content'
+						? (e) => e.content.toLowerCase()
+						: (e) => e.created;
+	const dir = descending ? -1 : 1;
+	events.sort((a, b) => {
+		const ka = key(a);
+		const kb = key(b);
+		return (ka < kb ? -dir : ka > kb ? dir : 0) || a.id - b.id;
+	});
+	const { specified, startIndex } = paging(call, state);
+	const returned = events.slice(startIndex, startIndex + specified + 1);
+	const full = returned.length > specified;
+	const page = full ? returned.slice(0, specified) : returned;
+	return json(
+		200,
+		envelope({
+			statusCode: 200,
+			response: page.map((event) => records.eventWire(event, call.user, dealOf)),
+			startIndex,
+			nextIndex: full ? startIndex + specified + 1 : 0,
+			total: returned.length,
+		}),
+	);
+}
+
+const TASK_ENTITY_TYPES = ['contact', 'opportunity', 'case'];
+
+/**
+ * GetAllTasks. `entityType` with `entityid` narrows to one deal or contact (an unknown deal gives none);
+ * `entityType` alone filters nothing. The caller sees the tasks of deals it can read and of contacts. Open
+ * tasks first, then by deadline.
+ * @type {Handler}
+ */
+function taskFilter(call, state) {
+	const records = state.records;
+	const dealOf = (/** @type {number} */ id) => state.store.readable(call.user, id);
+	const type = call.query('entityType')?.trim().toLowerCase() || undefined;
+	if (type !== undefined && !TASK_ENTITY_TYPES.includes(type)) throw argumentError();
+	const entityId = integer(call.query('entityid'));
+	const closed = call.query('isClosed')?.trim().toLowerCase();
+	const responsible = guidText(call.query('responsibleid'));
+	const categoryId = integer(call.query('categoryid'));
+	const tasks = [...records.tasks.values()].filter(
+		(task) =>
+			(task.dealId === null || dealOf(task.dealId) !== undefined) &&
+			(type === undefined ||
+				!(entityId && entityId > 0) ||
+				(type === 'opportunity' && task.dealId === entityId) ||
+				(type === 'contact' && task.contactId === entityId)) &&
+			(closed !== 'true' || task.isClosed) &&
+			(closed !== 'false' || !task.isClosed) &&
+			(responsible === undefined ||
+				responsible === EMPTY_GUID ||
+				task.responsibleId === responsible) &&
+			(!categoryId || task.categoryId === categoryId),
+	);
+	tasks.sort(
+		(a, b) => Number(a.isClosed) - Number(b.isClosed) || a.deadline - b.deadline || a.id - b.id,
+	);
+	const { specified, startIndex } = paging(call, state);
+	const page = tasks.slice(startIndex, startIndex + specified);
+	const full = tasks.length > startIndex + specified;
+	return json(
+		200,
+		envelope({
+			statusCode: 200,
+			response: page.map((task) => records.taskWire(task, call.user, dealOf)),
+			startIndex,
+			nextIndex: full ? startIndex + specified + 1 : 0,
+			total: tasks.length,
+		}),
+	);
+}
+
+/**
+ * Files' download handler: the file's current bytes for a caller who can read the event's deal or contact
+ * (403 otherwise), 404 for a file that is gone. Answers in plain text, not the API's envelope.
+ * @param {ApiState} state
+ * @param {URL} url
+ * @param {Employee} user
+ * @returns {Answer}
+ */
+function downloadFile(state, url, user) {
+	const query = queryReader(url);
+	const text = (/** @type {number} */ status, /** @type {string} */ body) => ({
+		status,
+		contentType: 'text/plain; charset=utf-8',
+		body,
+	});
+	if (query('action')?.toLowerCase() !== 'download') return text(400, 'Unknown action');
+	const file = state.records.files.get(Number(query('fileid')));
+	if (!file) return text(404, 'The file was not found');
+	const dealOf = (/** @type {number} */ id) => state.store.readable(user, id);
+	if (user.crm === 'none' || !state.records.canDownload(file, dealOf))
+		return text(403, 'You do not have enough permissions to view the file');
+	return {
+		status: 200,
+		contentType: file.contentType,
+		body: file.bytes,
+		headers: {
+			'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.title)}`,
+		},
+	};
 }
 
 /**
@@ -901,4 +1120,4 @@ function parseApiDate(text, offsetMinutes) {
 	return ms - sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
 }
 
-module.exports = { handleApi, parseApiDate };
+module.exports = { dealAlone, handleApi, parseApiDate };

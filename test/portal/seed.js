@@ -614,4 +614,14 @@ function customFieldValues(random, created) {
 	return values;
 }
 
-module.exports = { createCatalog, createDeal, mulberry32, stream, localMidnight, DAY };
+module.exports = {
+	createCatalog,
+	createDeal,
+	mulberry32,
+	stream,
+	pick,
+	between,
+	randomBytes,
+	localMidnight,
+	DAY,
+};

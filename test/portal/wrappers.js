@@ -221,6 +221,8 @@ function createWrappers(catalog) {
 	}
 
 	return {
+		employee,
+		contact,
 		opportunity,
 		profile,
 		stageWithCount,

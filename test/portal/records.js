@@ -1,0 +1,494 @@
+// @ts-check
+'use strict';
+
+/**
+ * What a deal's whole record holds beyond its row (docs/onlyoffice-api.md, "A deal's whole record"): history
+ * events with their files, tasks, tags, and the field definitions; how each goes on the wire; and what the
+ * delete takes with the deal. Seeded per deal from a PRNG stream of its own, so deal 7's record is the same
+ * whatever else the portal holds. Off (no events, tasks or files) unless the portal has `records`.
+ */
+
+const { apiDate, dropDefaults } = require('./wire');
+const { between, pick, randomBytes, stream, DAY } = require('./seed');
+
+/** @typedef {import('./seed').Deal} Deal */
+/** @typedef {import('./seed').Employee} Employee */
+/** @typedef {import('./seed').Catalog} Catalog */
+/** @typedef {import('./wrappers').Wrappers} Wrappers */
+
+/**
+ * @typedef {object} RecordsOptions  what each seeded deal holds (absent: random, a few of each)
+ * @property {number} [eventsPerDeal]
+ * @property {number} [filesPerDeal]
+ * @property {number} [fileBytes]  every file this size (default: 200 B … 30 KB)
+ * @property {number} [tasksPerDeal]
+ * @property {number} [tagsPerDeal]
+ * @property {number} [otherEvents]  events of contacts alone (entity null; they survive a delete), default 10
+ * @property {number} [otherTasks]  tasks of contacts alone, default 3
+ *
+ * @typedef {object} HistoryEvent  a crm_relationship_event row
+ * @property {number} id
+ * @property {number | null} dealId
+ * @property {number | null} contactId
+ * @property {number} categoryId  > 0 a list category; -1 TaskClosed, -2 FilesUpload
+ * @property {string} content
+ * @property {number} created  epoch ms
+ * @property {string} createById
+ * @property {number[]} fileIds
+ *
+ * @typedef {object} Task  a crm_task row
+ * @property {number} id
+ * @property {number | null} dealId
+ * @property {number | null} contactId
+ * @property {string} title
+ * @property {string} description
+ * @property {number} deadline  epoch ms
+ * @property {number} alertValue  minutes before the deadline, 0: none
+ * @property {string} responsibleId
+ * @property {string} createById
+ * @property {number} created
+ * @property {boolean} isClosed
+ * @property {number} categoryId
+ *
+ * @typedef {object} StoredFile  a files_file row (current version) and its content
+ * @property {number} id
+ * @property {string} title
+ * @property {string} contentType
+ * @property {Buffer} bytes
+ * @property {number} created
+ * @property {string} createById
+ * @property {number} eventId  the event it is attached through
+ */
+
+/** Categories of history (crm_list_item, list type 3) and the system ones, as `category` goes on the wire. */
+const HISTORY_CATEGORIES = [
+	{ id: 1, title: 'Note', description: '', color: '', imagePath: 'event_category_note.png' },
+	{ id: 2, title: 'Email', description: '', color: '', imagePath: 'event_category_email.png' },
+	{ id: 3, title: 'Phone call', description: '', color: '', imagePath: 'event_category_call.png' },
+	{ id: 4, title: 'Meeting', description: '', color: '', imagePath: 'event_category_meeting.png' },
+	{ id: -1, title: 'Task closed', description: '', color: '', imagePath: null },
+	{ id: -2, title: 'Attached file', description: '', color: '', imagePath: null },
+];
+const TASK_CATEGORIES = [
+	{ id: 5, title: 'Call', description: '', color: '', imagePath: 'task_category_call.png' },
+	{ id: 6, title: 'Email', description: '', color: '', imagePath: 'task_category_email.png' },
+	{ id: 7, title: 'Meeting', description: '', color: '', imagePath: 'task_category_meeting.png' },
+	{
+		id: 8,
+		title: 'Follow up',
+		description: '',
+		color: '',
+		imagePath: 'task_category_follow_up.png',
+	},
+];
+const TAGS = ['hot lead', 'renewal', 'enterprise', 'needs legal', 'Q4', 'partner deal', 'upsell'];
+const NOTES = [
+	'Called the customer: they want the quote by Friday.',
+	'Sent the revised proposal (v3) with the volume discount.',
+	'Meeting notes: IT agrees, finance asks for 60-day terms.',
+	'The customer asked to postpone the decision to next quarter.',
+	'Lost to a competitor on price; keep in touch for the renewal.',
+	'Zitat: "Bitte die Preise in EUR" — umgerechnet und geschickt.',
+];
+const FILE_KINDS = [
+	{ name: 'Proposal', ext: '.pdf', contentType: 'application/pdf', fileType: 7 },
+	{
+		name: 'Contract',
+		ext: '.docx',
+		contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+		fileType: 7,
+	},
+	{
+		name: 'Price list',
+		ext: '.xlsx',
+		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		fileType: 5,
+	},
+	{ name: 'Whiteboard photo', ext: '.png', contentType: 'image/png', fileType: 4 },
+	{ name: 'Call notes', ext: '.txt', contentType: 'text/plain', fileType: 7 },
+];
+/** The CRM's folder in Files, where every file attached to a CRM event lives. */
+const CRM_FOLDER_ID = 3;
+/** A Heading custom field (type 4, never holds a value), added to the definitions when records are on. */
+const HEADING_FIELD = {
+	id: 12,
+	label: 'Contract details',
+	fieldType: /** @type {4} */ (4),
+	position: 5,
+	mask: '',
+};
+
+class RecordStore {
+	/**
+	 * @param {{ catalog: Catalog, wrappers: Wrappers, seed: number, offsetMinutes: number }} context
+	 * @param {RecordsOptions | undefined} options  undefined: records off
+	 */
+	constructor(context, options) {
+		this.catalog = context.catalog;
+		this.wrappers = context.wrappers;
+		this.seed = context.seed;
+		this.offset = context.offsetMinutes;
+		this.options = options;
+		/** @type {Map<number, HistoryEvent>} */
+		this.events = new Map();
+		/** @type {Map<number, Task>} */
+		this.tasks = new Map();
+		/** @type {Map<number, StoredFile>} */
+		this.files = new Map();
+		/** @type {{ action: string, target: number[], description: string }[]} */
+		this.audit = [];
+		/** Where the portal is reached, for `viewUrl` (set once the server listens). */
+		this.baseUrl = '';
+		this.lastEventId = 0;
+		this.lastTaskId = 0;
+		this.lastFileId = 0;
+		// A copy: the seed's field list is shared by every portal of the process.
+		if (options) this.catalog.fields = [...this.catalog.fields, { ...HEADING_FIELD }];
+	}
+
+	/**
+	 * Seeds the record of every deal (call once, before serving), then the contacts' own events and tasks.
+	 * @param {Iterable<Deal>} deals
+	 * @param {(title: string) => void} addTag
+	 */
+	seedAll(deals, addTag) {
+		const options = this.options;
+		if (!options) return;
+		for (const deal of deals) if (deal.tenant === 'main') this.seedDeal(deal, options, addTag);
+		const random = stream(this.seed, 'contact records');
+		const contacts = this.catalog.contacts;
+		for (let n = 0; n < (options.otherEvents ?? 10); n++) {
+			const contact = pick(random, contacts);
+			this.addEvent(random, { dealId: null, contactId: contact.id, after: Date.UTC(2023, 0, 2) });
+		}
+		for (let n = 0; n < (options.otherTasks ?? 3); n++) {
+			const contact = pick(random, contacts);
+			this.addTask(random, { dealId: null, contactId: contact.id, after: Date.UTC(2023, 0, 2) });
+		}
+	}
+
+	/**
+	 * @param {Deal} deal
+	 * @param {RecordsOptions} options
+	 * @param {(title: string) => void} addTag
+	 */
+	seedDeal(deal, options, addTag) {
+		const random = stream(this.seed, `record:${deal.id}`);
+		const tagCount = options.tagsPerDeal ?? between(random, 0, 2);
+		const tags = new Set(deal.tags ?? []);
+		while (tags.size < Math.min(tagCount + (deal.tags?.length ?? 0), TAGS.length))
+			tags.add(pick(random, TAGS));
+		deal.tags = [...tags];
+		for (const tag of deal.tags) addTag(tag);
+		const on = { dealId: deal.id, after: deal.created };
+		const withContact = () => (deal.contactId !== null && random() < 0.5 ? deal.contactId : null);
+		/** @type {HistoryEvent[]} */
+		const events = [];
+		for (let n = options.eventsPerDeal ?? between(random, 0, 5); n > 0; n--)
+			events.push(this.addEvent(random, { ...on, contactId: withContact() }));
+		const fileCount = options.filesPerDeal ?? (random() < 0.4 ? between(random, 1, 2) : 0);
+		for (let n = 0; n < fileCount; n++) {
+			/** @type {HistoryEvent} */
+			const event =
+				events[n % Math.max(1, events.length)] ??
+				this.addEvent(random, { ...on, contactId: withContact(), categoryId: -2 });
+			if (events.length === 0) events.push(event);
+			this.attachFile(random, event, options.fileBytes);
+		}
+		for (let n = options.tasksPerDeal ?? between(random, 0, 3); n > 0; n--)
+			this.addTask(random, { ...on, contactId: withContact() });
+	}
+
+	/**
+	 * @param {() => number} random
+	 * @param {{ dealId: number | null, contactId: number | null, after: number, categoryId?: number }} on
+	 */
+	addEvent(random, on) {
+		const categoryId = on.categoryId ?? pick(random, [1, 1, 1, 2, 3, 4, -1]);
+		/** @type {HistoryEvent} */
+		const event = {
+			id: ++this.lastEventId,
+			dealId: on.dealId,
+			contactId: on.contactId,
+			categoryId,
+			content:
+				categoryId === -1
+					? `Task closed: ${pick(random, ['Call back', 'Send quote'])}`
+					: pick(random, NOTES),
+			// Whole seconds: the server stores event dates to the second.
+			created: Math.floor((on.after + between(random, 1, 200 * 24) * 3_600_000) / 1000) * 1000,
+			createById: pick(random, this.crmUsers()).id,
+			fileIds: [],
+		};
+		this.events.set(event.id, event);
+		return event;
+	}
+
+	/**
+	 * @param {() => number} random
+	 * @param {HistoryEvent} event
+	 * @param {number} [size]
+	 */
+	attachFile(random, event, size) {
+		const kind = pick(random, FILE_KINDS);
+		const id = ++this.lastFileId;
+		/** @type {StoredFile} */
+		const file = {
+			id,
+			title: `${kind.name} ${id}${kind.ext}`,
+			contentType: kind.contentType,
+			bytes: randomBytes(random, size ?? between(random, 200, 30_000)),
+			created: event.created,
+			createById: event.createById,
+			eventId: event.id,
+		};
+		this.files.set(id, file);
+		event.fileIds.push(id);
+	}
+
+	/**
+	 * @param {() => number} random
+	 * @param {{ dealId: number | null, contactId: number | null, after: number }} on
+	 */
+	addTask(random, on) {
+		const created = Math.floor((on.after + between(random, 1, 100) * DAY) / 1000) * 1000;
+		const users = this.crmUsers();
+		/** @type {Task} */
+		const task = {
+			id: ++this.lastTaskId,
+			dealId: on.dealId,
+			contactId: on.contactId,
+			title: pick(random, [
+				'Call back',
+				'Send the quote',
+				'Prepare the demo',
+				'Check the contract',
+			]),
+			description: random() < 0.5 ? '' : 'Ask about the budget for next year.',
+			deadline: created + between(random, 1, 30) * DAY,
+			alertValue: pick(random, [0, 0, 15, 60]),
+			responsibleId: pick(random, users).id,
+			createById: pick(random, users).id,
+			created,
+			isClosed: random() < 0.4,
+			categoryId: pick(random, TASK_CATEGORIES).id,
+		};
+		this.tasks.set(task.id, task);
+	}
+
+	crmUsers() {
+		return this.catalog.employees.filter(
+			(e) => e.crm !== 'none' && !e.userName.startsWith('staff'),
+		);
+	}
+
+	/**
+	 * The cascade of a deleted deal (DealDao.DeleteBatchDeals): its events, tasks and tag links go in the
+	 * transaction (values and contact links live on the row here), then every file of its events is hard-deleted.
+	 * Contacts' own events and tasks stay.
+	 * @param {Deal} deal
+	 */
+	removeDeal(deal) {
+		for (const event of [...this.events.values()])
+			if (event.dealId === deal.id) {
+				this.events.delete(event.id);
+				for (const fileId of event.fileIds) this.files.delete(fileId);
+			}
+		for (const task of [...this.tasks.values()])
+			if (task.dealId === deal.id) this.tasks.delete(task.id);
+	}
+
+	/**
+	 * The audit row of one bulk delete: the IDs asked for, the titles deleted (written even when none were).
+	 * @param {number[]} requested
+	 * @param {Deal[]} deleted
+	 */
+	auditDelete(requested, deleted) {
+		this.audit.push({
+			action: 'OpportunitiesDeleted',
+			target: [...requested],
+			description: deleted.map((deal) => deal.title).join(', '),
+		});
+	}
+
+	/**
+	 * @param {HistoryEvent | Task} row
+	 * @param {(id: number) => Deal | undefined} dealOf  the deal as `user` may read it
+	 */
+	entityOf(row, dealOf) {
+		if (row.dealId === null) return null;
+		const deal = dealOf(row.dealId);
+		return deal ? { entityType: 'opportunity', entityId: deal.id, entityTitle: deal.title } : null;
+	}
+
+	/**
+	 * RelationshipEventWrapper. `entity` is null for a contact's event and for a deal `user` may not read.
+	 * @param {HistoryEvent} event
+	 * @param {Employee} user
+	 * @param {(id: number) => Deal | undefined} dealOf
+	 */
+	eventWire(event, user, dealOf) {
+		const w = this.wrappers;
+		const category = HISTORY_CATEGORIES.find((c) => c.id === event.categoryId);
+		return dropDefaults(
+			{
+				createBy: w.employee(event.createById),
+				created: apiDate(event.created, this.offset),
+				content: event.content,
+				category: category && categoryWire(category),
+				contact: event.contactId === null ? undefined : w.contact(event.contactId),
+				entity: this.entityOf(event, dealOf),
+				canEdit: user.crm === 'admin' || event.createById === user.id,
+				files:
+					event.fileIds.length > 0
+						? event.fileIds.map((id) =>
+								this.fileWire(/** @type {StoredFile} */ (this.files.get(id))),
+							)
+						: undefined,
+				id: event.id,
+			},
+			['entity'],
+		);
+	}
+
+	/**
+	 * TaskWrapper: `isClosed` and `entity` left out when false / none; `canEdit` always written.
+	 * @param {Task} task
+	 * @param {Employee} user
+	 * @param {(id: number) => Deal | undefined} dealOf
+	 */
+	taskWire(task, user, dealOf) {
+		const w = this.wrappers;
+		const category = TASK_CATEGORIES.find((c) => c.id === task.categoryId);
+		return dropDefaults(
+			{
+				createBy: w.employee(task.createById),
+				created: apiDate(task.created, this.offset),
+				contact: task.contactId === null ? undefined : w.contact(task.contactId),
+				title: task.title,
+				description: task.description,
+				deadLine: apiDate(task.deadline, this.offset),
+				alertValue: task.alertValue,
+				responsible: w.employee(task.responsibleId),
+				isClosed: task.isClosed,
+				category: category && categoryWire(category),
+				entity: this.entityOf(task, dealOf) ?? undefined,
+				canEdit:
+					user.crm === 'admin' || task.responsibleId === user.id || task.createById === user.id,
+				id: task.id,
+			},
+			['canEdit'],
+		);
+	}
+
+	/** @param {StoredFile} file  FileWrapper, in wire order */
+	fileWire(file) {
+		const w = this.wrappers;
+		const ext = file.title.slice(file.title.lastIndexOf('.'));
+		const kind = FILE_KINDS.find((k) => k.ext === ext);
+		return dropDefaults({
+			folderId: CRM_FOLDER_ID,
+			version: 1,
+			versionGroup: 1,
+			contentLength: contentLength(file.bytes.length),
+			pureContentLength: file.bytes.length,
+			fileStatus: 0,
+			viewUrl: `${this.baseUrl}/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=${file.id}`,
+			webUrl: `${this.baseUrl}/Products/Files/DocEditor.aspx?fileid=${file.id}`,
+			fileType: kind?.fileType ?? 0,
+			fileExst: ext,
+			comment: '',
+			encrypted: false,
+			id: file.id,
+			title: file.title,
+			access: 0,
+			shared: false,
+			rootFolderType: 8, // BUNCH: the CRM's own folder tree
+			updatedBy: w.employee(file.createById),
+			created: apiDate(file.created, this.offset),
+			createdBy: w.employee(file.createById),
+			updated: apiDate(file.created, this.offset),
+		});
+	}
+
+	/**
+	 * CustomFieldWrapper of a definition: `entityId` -1, `fieldValue` " ", how many deals hold a value.
+	 * @param {Iterable<Deal>} deals  this portal's deals
+	 */
+	definitionsWire(deals) {
+		/** @type {Map<number, number>} */
+		const counts = new Map();
+		for (const deal of deals)
+			for (const value of deal.customFields)
+				if (value.value !== '') counts.set(value.fieldId, (counts.get(value.fieldId) ?? 0) + 1);
+		return [...this.catalog.fields]
+			.sort((a, b) => a.position - b.position || a.id - b.id)
+			.map((f) =>
+				dropDefaults({
+					relativeItemsCount: counts.get(f.id) ?? 0,
+					entityId: -1,
+					label: f.label,
+					fieldValue: ' ',
+					fieldType: f.fieldType,
+					position: f.position,
+					mask: f.mask,
+					id: f.id,
+				}),
+			);
+	}
+
+	/**
+	 * The Heading fields as `GET opportunity/{id}` adds them to a deal's values: entity 0, empty value.
+	 */
+	headingsWire() {
+		return this.catalog.fields
+			.filter((f) => f.fieldType === 4)
+			.map((f) =>
+				dropDefaults({
+					entityId: 0,
+					label: f.label,
+					fieldValue: '',
+					fieldType: f.fieldType,
+					position: f.position,
+					mask: f.mask,
+					id: f.id,
+				}),
+			);
+	}
+
+	/**
+	 * Whether the caller may download a file: it is attached through an event of a deal the caller can read,
+	 * or of a contact (seeded contacts are public).
+	 * @param {StoredFile} file
+	 * @param {(id: number) => Deal | undefined} dealOf  the deal as the caller may read it
+	 */
+	canDownload(file, dealOf) {
+		const event = this.events.get(file.eventId);
+		if (!event) return false;
+		return event.dealId === null ? true : dealOf(event.dealId) !== undefined;
+	}
+}
+
+/** @param {{ id: number, title: string, description: string, color: string, imagePath: string | null }} c */
+function categoryWire(c) {
+	return dropDefaults(
+		{
+			imagePath: c.imagePath,
+			title: c.title,
+			description: c.description,
+			color: c.color,
+			sortOrder: 0,
+			id: c.id,
+		},
+		['imagePath'],
+	);
+}
+
+/** FileSizeComment.FilesSizeToString: "812 bytes", "12.06 KB", "3.20 MB". @param {number} bytes */
+function contentLength(bytes) {
+	if (bytes < 1024) return `${bytes} bytes`;
+	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(2)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+}
+
+module.exports = { RecordStore };

@@ -83,7 +83,12 @@ export async function runNode(run: RunOptions): Promise<RunResult> {
 				const json = items[itemIndex].json;
 				return run.opportunityIds ? run.opportunityIds(json, itemIndex) : json.id;
 			}
-			if (name === 'options') return { record: 'dealOnly', ...(run.options ?? fallback ?? {}) };
+			if (name === 'options') {
+				// An option given as undefined is one the user left unset: n8n leaves it out of the collection.
+				const options: IDataObject = { record: 'dealOnly', ...(run.options ?? fallback ?? {}) };
+				for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+				return options;
+			}
 			throw new Error(`Unexpected parameter ${name}`);
 		},
 		helpers: {

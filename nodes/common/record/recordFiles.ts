@@ -1,7 +1,11 @@
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { settle } from '../concurrently';
 import type { PortalConnection } from '../transport';
 import { downloadFromPortal, PortalFailure } from '../transport';
+
+/** How often a download whose body broke off is tried. */
+const BODY_ATTEMPTS = 3;
 
 /** The binary property that holds a file's bytes on the record's item. */
 export function binaryPropertyOf(file: IDataObject): string {
@@ -60,12 +64,26 @@ export async function downloadFile(
 	const title =
 		typeof file.title === 'string' && file.title !== '' ? file.title : `file-${file.id}`;
 	const address = downloadAddress(file, title);
-	const { body, contentType } = await downloadFromPortal.call(this, address, connection);
-	const binary = await this.helpers.prepareBinaryData(
-		body as Buffer,
-		title,
-		contentType?.split(';')[0].trim() || undefined,
-	);
+	let binary: IBinaryData | undefined;
+	// The bytes are streamed into n8n's binary store after the answer began: a connection lost midway fails
+	// there, not in the request, so such a download is tried again here.
+	for (let attempt = 1; binary === undefined; attempt++) {
+		const { body, contentType } = await downloadFromPortal.call(this, address, connection);
+		const stored = await settle(() =>
+			this.helpers.prepareBinaryData(
+				body as Buffer,
+				title,
+				contentType?.split(';')[0].trim() || undefined,
+			),
+		);
+		if (stored.ok) binary = stored.value;
+		else if (attempt === BODY_ATTEMPTS)
+			throw new PortalFailure(
+				`The file "${title}" (ID ${String(file.id)}) could not be read completely (${BODY_ATTEMPTS} attempts: ${(stored.error as Error).message})`,
+				'notDone',
+				'Run the workflow again; if it keeps happening, check the file in ONLYOFFICE.',
+			);
+	}
 	const expected = Number(file.pureContentLength);
 	// n8n reports the stored size (`bytes`, n8n 1.80 and later); a download cut short must not pass for the file.
 	if (typeof binary.bytes === 'number' && Number.isFinite(expected) && binary.bytes !== expected) {

@@ -48,9 +48,10 @@ function asReadAlone(deal: IDataObject, definitions: IDataObject[]): IDataObject
 	const headings: IDataObject[] = definitions
 		.filter((field) => field.fieldType === HEADING && !present.has(field.id))
 		.map((field) => {
-			// A definition carries how many deals use the field; a deal's own value does not.
-			const { relativeItemsCount: _count, ...heading } = field;
-			return { ...heading, entityId: 0, fieldValue: '' };
+			// A definition carries how many deals use the field and entity -1; a deal's Heading carries entity 0,
+			// which ONLYOFFICE leaves out, as every zero.
+			const { relativeItemsCount: _count, entityId: _entity, ...heading } = field;
+			return { ...heading, fieldValue: '' };
 		});
 	const customFields = [...values, ...headings].sort(
 		(a, b) => Number(a.position ?? 0) - Number(b.position ?? 0) || Number(a.id) - Number(b.id),

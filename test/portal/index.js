@@ -56,7 +56,9 @@
  *   for unreadable deals, total = count + 1 on a full page), `GET crm/task/filter` (entityType alone filters
  *   nothing, open first, `isClosed` left out when false), and Files' download handler
  *   `/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=N` (same authentication, 403 for a
- *   file of a deal the caller cannot read, 404 once deleted).
+ *   file of a deal the caller cannot read, 404 once deleted). Options `publicUrl` (the origin in `viewUrl`, as
+ *   behind a proxy) and `fileStorage: 's3'` (the handler redirects to a presigned `/storage/…` address that
+ *   refuses a request carrying Authorization or a cookie).
  * - Every delete takes the deal's events, tasks and tag links and hard-deletes its files; contacts' own
  *   events and tasks stay; a bulk delete writes one audit row with the requested IDs.
  * - Methods: `recordOf(id, userKey = 'admin')` → { deal, tags, history, tasks, files: [{ id, title,
@@ -126,6 +128,9 @@ const { dealAlone } = require('./routes');
  * @property {number} [deletePauseMs]  default 0
  * @property {boolean} [logResponses]  default false
  * @property {boolean | import('./records').RecordsOptions} [records]  seed each deal's whole record (default off)
+ * @property {string} [publicUrl]  the address the portal believes it has, in each file's `viewUrl` (default `url`)
+ * @property {'local' | 's3'} [fileStorage]  's3': a download answers 302 to a presigned `/storage/…` address,
+ *   which refuses requests that bring Authorization or a cookie
  *
  * @typedef {object} DemoUser
  * @property {string} id  lowercase GUID
@@ -379,6 +384,8 @@ async function startPortal(options = {}) {
 	let stopped = false;
 	const url = `${certificate ? 'https' : 'http'}://127.0.0.1:${address.port}`;
 	records.baseUrl = url;
+	records.publicUrl = options.publicUrl ?? url;
+	records.fileStorage = options.fileStorage ?? 'local';
 	/** @param {keyof typeof catalog.demoUsers} key */
 	const demo = (key) => {
 		const found = catalog.demoUsers[key];

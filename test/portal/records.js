@@ -8,6 +8,8 @@
  * whatever else the portal holds. Off (no events, tasks or files) unless the portal has `records`.
  */
 
+const crypto = require('crypto');
+
 const { apiDate, dropDefaults } = require('./wire');
 const { between, pick, randomBytes, stream, DAY } = require('./seed');
 
@@ -137,8 +139,12 @@ class RecordStore {
 		this.files = new Map();
 		/** @type {{ action: string, target: number[], description: string }[]} */
 		this.audit = [];
-		/** Where the portal is reached, for `viewUrl` (set once the server listens). */
+		/** Where the portal is reached (set once the server listens). */
 		this.baseUrl = '';
+		/** The address the server believes it has, for `viewUrl` (behind a proxy: not `baseUrl`). */
+		this.publicUrl = '';
+		/** @type {'local' | 's3'} where file contents live: s3 answers a download with a redirect */
+		this.fileStorage = 'local';
 		this.lastEventId = 0;
 		this.lastTaskId = 0;
 		this.lastFileId = 0;
@@ -393,8 +399,8 @@ class RecordStore {
 			contentLength: contentLength(file.bytes.length),
 			pureContentLength: file.bytes.length,
 			fileStatus: 0,
-			viewUrl: `${this.baseUrl}/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=${file.id}`,
-			webUrl: `${this.baseUrl}/Products/Files/DocEditor.aspx?fileid=${file.id}`,
+			viewUrl: `${this.publicUrl}/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=${file.id}`,
+			webUrl: `${this.publicUrl}/Products/Files/DocEditor.aspx?fileid=${file.id}`,
 			fileType: kind?.fileType ?? 0,
 			fileExst: ext,
 			comment: '',
@@ -454,6 +460,14 @@ class RecordStore {
 					id: f.id,
 				}),
 			);
+	}
+
+	/**
+	 * The storage's signature of an object's address (stands for S3's presigned query).
+	 * @param {string} object
+	 */
+	signature(object) {
+		return crypto.createHmac('sha256', `storage-${this.seed}`).update(object).digest('hex');
 	}
 
 	/**

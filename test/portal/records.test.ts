@@ -231,6 +231,32 @@ describe('records on', () => {
 		]);
 	});
 
+	test("fileStorage s3: the handler redirects to a presigned address that refuses the portal's authentication", async () => {
+		portal = await startPortal({
+			opportunities: 3,
+			records: { filesPerDeal: 1, fileBytes: 300 },
+			fileStorage: 's3',
+			publicUrl: 'https://crm.example.com',
+		});
+		const file = portal.recordOf(1).files[0];
+		expect(portal.recordOf(1).history.find((e: Json) => e.files)?.files[0].viewUrl).toBe(
+			`https://crm.example.com/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=${file.id}`,
+		);
+		const handler = await fetch(
+			`${portal.url}/Products/Files/HttpHandlers/filehandler.ashx?action=download&fileid=${file.id}`,
+			{ headers: { Authorization: portal.token }, redirect: 'manual' },
+		);
+		expect(handler.status).toBe(302);
+		const location = handler.headers.get('location')!;
+		expect(location.startsWith(`${portal.url}/storage/`)).toBe(true);
+		const withToken = await fetch(location, { headers: { Authorization: portal.token } });
+		expect(withToken.status).toBe(400);
+		const plain = await fetch(location);
+		expect(plain.status).toBe(200);
+		expect(Buffer.from(await plain.arrayBuffer()).equals(file.bytes)).toBe(true);
+		expect((await fetch(location.replace(/Signature=\w+/, 'Signature=0'))).status).toBe(403);
+	});
+
 	test('the brokenBody fault sends half the promised bytes, then drops the connection; faults match on the query', async () => {
 		portal = await startPortal({ opportunities: 5, records: { filesPerDeal: 1, fileBytes: 4000 } });
 		const [one, two] = [1, 2].map((id) => portal.recordOf(id).files[0].id);

@@ -82,6 +82,8 @@ const INT32_MAX = 2147483647;
 const API = '/api/2.0/';
 /** Files' download handler, where each file's `viewUrl` points (lower-cased). */
 const FILE_HANDLER = '/products/files/httphandlers/filehandler.ashx';
+/** Where a portal whose files live in S3 redirects a download: a presigned object address. */
+const STORAGE = '/storage/';
 const PORTAL_OFFSET = 180;
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 const GUID_PATTERN = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
@@ -134,6 +136,7 @@ function handleApi(state, request) {
 	try {
 		if (request.method === 'POST' && path === '/api/2.0/authentication')
 			return login(state, params());
+		if (path.startsWith(STORAGE) && request.method === 'GET') return storedObject(state, request);
 		const download = path === FILE_HANDLER && request.method === 'GET';
 		if (!path.startsWith(API) && !download) throw notFound();
 
@@ -418,6 +421,22 @@ function downloadFile(state, url, user) {
 	const dealOf = (/** @type {number} */ id) => state.store.readable(user, id);
 	if (user.crm === 'none' || !state.records.canDownload(file, dealOf))
 		return text(403, 'You do not have enough permissions to view the file');
+	if (state.records.fileStorage === 's3') {
+		// FileHandler's DownloadFile: the bytes come from the storage, by a presigned address of its own.
+		const object = `${STORAGE}crm/file_${file.id}`;
+		const location = `${state.records.baseUrl}${object}?X-Amz-Signature=${state.records.signature(object)}`;
+		return {
+			status: 302,
+			contentType: 'text/html; charset=utf-8',
+			body: '',
+			headers: { Location: location },
+		};
+	}
+	return fileAnswer(file);
+}
+
+/** @param {import('./records').StoredFile} file */
+function fileAnswer(file) {
 	return {
 		status: 200,
 		contentType: file.contentType,
@@ -426,6 +445,29 @@ function downloadFile(state, url, user) {
 			'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.title)}`,
 		},
 	};
+}
+
+/**
+ * The storage behind a presigned address (S3): the signature is the only authentication; a request that also
+ * brings an Authorization header or a cookie is refused, as S3 refuses two authentication mechanisms.
+ * @param {ApiState} state
+ * @param {ApiRequest} request
+ * @returns {Answer}
+ */
+function storedObject(state, request) {
+	const xml = (/** @type {number} */ status, /** @type {string} */ code) => ({
+		status,
+		contentType: 'application/xml',
+		body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code></Error>`,
+	});
+	if (request.headers.authorization !== undefined || request.headers.cookie !== undefined)
+		return xml(400, 'InvalidArgument');
+	const object = request.url.pathname;
+	const match = /^\/storage\/crm\/file_(\d+)$/.exec(object);
+	const file = match ? state.records.files.get(Number(match[1])) : undefined;
+	if (request.url.searchParams.get('X-Amz-Signature') !== state.records.signature(object))
+		return xml(403, 'SignatureDoesNotMatch');
+	return file ? fileAnswer(file) : xml(404, 'NoSuchKey');
 }
 
 /**

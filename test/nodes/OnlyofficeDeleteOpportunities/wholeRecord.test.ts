@@ -170,4 +170,30 @@ describe('Whole Record (the default)', () => {
 				/^Opportunity \d+ was not deleted: its record could not be read completely \(The file ".*" \(ID \d+\) could not be read completely \(3 attempts/,
 			);
 	});
+	test.each([
+		['behind a proxy (viewUrl on another origin): read from the Portal URL', {}],
+		['with files in S3: the redirect to storage followed without the token', { fileStorage: 's3' }],
+	])('downloads %s', async (_label, storage) => {
+		portal = await startPortal({
+			opportunities: 10,
+			seed: 6,
+			records: { filesPerDeal: 1 },
+			publicUrl: 'http://crm.invalid:8080',
+			...storage,
+		});
+		const ids = range(1, 4);
+		const before = snapshot(ids);
+		const { output } = await runNode({
+			items: ids.map((id) => ({ id })),
+			options: wholeRecord(),
+			credentials: credential(),
+		});
+		expectNothingLost(output, before);
+		const storageReads = requests().filter((r) => r.path.startsWith('/storage/'));
+		expect(storageReads).toHaveLength('fileStorage' in storage ? 4 : 0);
+		for (const read of storageReads) {
+			expect(read.headers.authorization).toBeUndefined();
+			expect(read.headers.cookie).toBeUndefined();
+		}
+	});
 });

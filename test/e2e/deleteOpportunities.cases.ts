@@ -7,6 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import {
+	expectedRecord,
+	READ_FILES_CODE,
+	recordView,
+	type PortalRecord,
+} from '../helpers/wholeRecords';
 import { scanForSecrets, scanPaths, type Secret } from '../safety/secrets';
 import {
 	createN8nInstance,
@@ -34,7 +40,8 @@ export type CaseName =
 	| 'errorOutput'
 	| 'fiveThousand'
 	| 'faults'
-	| 'credentialTest';
+	| 'credentialTest'
+	| 'wholeRecord';
 
 const DELETE_NODE = 'Delete Opportunities';
 const NODE_TYPE = `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`;
@@ -156,6 +163,49 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 		};
 		const deleted = (result: ExecuteResult, output = 0) =>
 			n8n.outputItems(result.execution, DELETE_NODE, output);
+
+		maybe(
+			'wholeRecord',
+			'Whole Record: each deleted deal output with every part it had, its files read back through n8n',
+			async () => {
+				await portal.stop();
+				portal = await startPortal({
+					opportunities: 40,
+					seed: 12,
+					logFile: portalLog,
+					records: true,
+				});
+				const ids = [1, 2, 3, 4, 5, 6, 7, 8];
+				const before = new Map<number, PortalRecord>(ids.map((id) => [id, portal.recordOf(id)]));
+				const result = await execute(
+					deleteWorkflow({
+						items: ids.map((id) => ({ id })),
+						credentialId: await tokenCredential(),
+						parameters: { options: { record: 'wholeRecord' } },
+						after: [node('Read files', 'n8n-nodes-base.code', { jsCode: READ_FILES_CODE })],
+					}),
+				);
+				expect(result.exitCode).toBe(0);
+				const files = n8n.outputItems(result.execution, 'Read files');
+				let fileCount = 0;
+				for (const [id, record] of before) {
+					const item = deleted(result).find((candidate) => candidate.json.id === id);
+					expect(item && recordView(item.json)).toEqual(expectedRecord(record));
+					const read = files.find((candidate) => candidate.json.id === id)?.json.files as
+						| Record<string, { base64: string; fileName: string }>
+						| undefined;
+					for (const file of record.files) {
+						fileCount++;
+						expect(Buffer.from(read?.[`file_${file.id}`].base64 ?? '', 'base64')).toEqual(
+							file.bytes,
+						);
+						expect(portal.fileExists(file.id)).toBe(false);
+					}
+					expect(portal.hasOpportunity(id)).toBe(false);
+				}
+				expect(fileCount).toBeGreaterThan(0);
+			},
+		);
 
 		maybe(
 			'pairing',

@@ -29,6 +29,11 @@ export interface FaultRow {
 	expect: {
 		/** The run survives the fault: these outputs, in order. */
 		output?: Outcome[];
+		/**
+		 * Whole Record: the IDs kept because their records could not be read, each output as an item with
+		 * `deleted: false` and the reason (in order).
+		 */
+		held?: number[];
 		/** The run fails for good. */
 		error?: {
 			kind: 'api' | 'operation';
@@ -79,6 +84,13 @@ const NOTHING_DELETED_ALL = [/Not deleted \(2\): 1-2\.\nNot attempted \(4\): 3-6
 const MAY_FIRST_CHUNK = [
 	/May have been deleted \(check in ONLYOFFICE\) \(2\): 1-2\.\nNot attempted \(4\): 3-6\./,
 ];
+
+/** Whole Record, on a portal whose deals have whole records. */
+const WHOLE = { batchSize: 2, record: 'wholeRecord' };
+const historyOf =
+	(id: number): FaultScope['match'] =>
+	(r) =>
+		/\/history\/filter(\.json)?$/.test(r.path) && r.query.entityId === String(id);
 
 export const FAULT_ROWS: FaultRow[] = [
 	{
@@ -823,6 +835,66 @@ export const FAULT_ROWS: FaultRow[] = [
 			output: records(1, 2, 3, 4, 5, 6),
 			deleted: DEFAULT_IDS,
 			requests: { PUT: 3, POST: 2 },
+		},
+	},
+	{
+		name: 'whole record: the history of deal 3 keeps answering 503',
+		portal: { records: true },
+		options: WHOLE,
+		faults: () => [
+			[
+				{ type: 'status', status: 503 },
+				{ match: historyOf(3), times: 1000 },
+			],
+		],
+		expect: {
+			output: records(1, 2, 4, 5, 6),
+			held: [3],
+			deleted: [1, 2, 4, 5, 6],
+			hint: /1 opportunities were not deleted because their records could not be read completely: 3\./,
+		},
+	},
+	{
+		name: 'whole record: the download of deal 5’s file keeps breaking off',
+		portal: { records: { filesPerDeal: 1 } },
+		options: WHOLE,
+		faults: (p) => [
+			[
+				{ type: 'brokenBody' },
+				{
+					match: (r) =>
+						/filehandler\.ashx$/i.test(r.path) &&
+						r.query.fileid === String(p.recordOf(5).files[0].id),
+					times: 1000,
+				},
+			],
+		],
+		expect: {
+			output: records(1, 2, 3, 4, 6),
+			held: [5],
+			deleted: [1, 2, 3, 4, 6],
+		},
+	},
+	{
+		name: 'whole record: the field definitions answer 500',
+		portal: { records: true },
+		options: WHOLE,
+		faults: () => [
+			[
+				{ type: 'status', status: 500 },
+				{ match: (r) => r.path.includes('/customfield/definitions'), times: 1000 },
+			],
+		],
+		expect: {
+			error: {
+				kind: 'api',
+				message: [/The records could not be read, so nothing was deleted\.$/],
+				description: [/./],
+				outputBefore: [],
+				errorItems: [0, 1, 2],
+			},
+			deleted: [],
+			requests: { PUT: 0 },
 		},
 	},
 ];

@@ -146,20 +146,31 @@ export function nth(
 export const isLogin = (request: FaultTarget) =>
 	request.method === 'POST' && /\/authentication(\.json)?$/i.test(request.path);
 
-/** Every path the node may request, with its method: the bulk delete, the dry run's look-up and the log-in. */
-export const ALLOWED_REQUESTS: Array<[string, RegExp]> = [
+/**
+ * Every path the node may request, with its method: the bulk delete, the dry run's look-up and the log-in
+ * (no query string), and Whole Record's reads (`true`: with a query).
+ */
+export const ALLOWED_REQUESTS: Array<[string, RegExp, boolean?]> = [
 	['PUT', /^\/api\/2\.0\/crm\/opportunity(\.json)?$/],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/[1-9][0-9]*\.json$/],
 	['POST', /^\/api\/2\.0\/authentication\.json$/],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/customfield\/definitions\.json$/],
+	['GET', /^\/api\/2\.0\/crm\/opportunity\/tag(\/[1-9][0-9]*)?\.json$/],
+	['GET', /^\/api\/2\.0\/crm\/(opportunity|history|task)\/filter\.json$/, true],
+	['GET', /^\/Products\/Files\/HttpHandlers\/filehandler\.ashx$/, true],
 ];
 
-/** Requests in the log that are not one of ALLOWED_REQUESTS (path and method), or that carry a query string. */
+/** Requests in the log that are not one of ALLOWED_REQUESTS (path and method), or carry a query it does not allow. */
 export function foreignRequests(requests: LogEntry[]): string[] {
 	return requests
 		.filter(
 			(r) =>
-				Object.keys(r.query).length > 0 ||
-				!ALLOWED_REQUESTS.some(([method, path]) => r.method === method && path.test(r.path)),
+				!ALLOWED_REQUESTS.some(
+					([method, path, query]) =>
+						r.method === method &&
+						path.test(r.path) &&
+						(query === true || Object.keys(r.query).length === 0),
+				),
 		)
 		.map(
 			(r) =>

@@ -50,7 +50,17 @@ export async function runFaultRow(
 		if (wanted.output) {
 			expect(result.error).toBeUndefined();
 			expect(outcomes(result.output)).toEqual(wanted.output);
-			expect(errorItems(result.output)).toEqual([]);
+			const held = errorItems(result.output);
+			expect(held.map((item) => item.json.id)).toEqual(wanted.held ?? []);
+			for (const item of held) {
+				expect(item.json).toEqual({
+					id: item.json.id,
+					deleted: false,
+					error: expect.stringMatching(
+						/^Opportunity \d+ was not deleted: its record could not be read completely \(/,
+					),
+				});
+			}
 		} else if (wanted.error && !continueOnFail) {
 			const error = result.error as NodeApiError;
 			expect(error).toBeInstanceOf(wanted.error.kind === 'api' ? NodeApiError : NodeOperationError);

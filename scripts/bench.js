@@ -14,6 +14,8 @@
 //          --get-only (just the search section) --skip-get --get-rounds=5
 //          --queue (just n8n's queue mode, scripts/bench/queue.js: 1 vs 2 workers, and 100,000 IDs on one worker)
 //          --n8n-env=NAME=value (repeatable; extra environment for n8n, e.g. N8N_EXPRESSION_ENGINE=legacy)
+//          --whole-record (just the whole-record delete, scripts/bench/wholeRecord.js: requests ÷ fewest, time ÷ a
+//          bare script, peak RSS) --whole-record-rounds=3
 // Profiling the node inside n8n: node scripts/bench/profileN8n.js (see there).
 'use strict';
 require('./lib/registerTypeScript');
@@ -28,6 +30,7 @@ const { textTable } = require('./lib/textTable');
 const { benchRealN8n, median } = require('./bench/realN8n');
 const getOpportunities = require('./bench/getOpportunities');
 const queueBench = require('./bench/queue');
+const wholeRecordBench = require('./bench/wholeRecord');
 const { n8nInstallation } = require('../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -49,6 +52,8 @@ function parseArgs(argv) {
 		skipGet: false,
 		queue: false,
 		getRounds: 5,
+		wholeRecord: false,
+		wholeRecordRounds: 3,
 	};
 	for (const arg of argv) {
 		const [key, ...rest] = arg.replace(/^--/, '').split('=');
@@ -65,6 +70,14 @@ function parseArgs(argv) {
 		else if (key === 'get-only') Object.assign(args, { skipInProcess: true, skipN8n: true });
 		else if (key === 'queue')
 			Object.assign(args, { queue: true, skipInProcess: true, skipN8n: true, skipGet: true });
+		else if (key === 'whole-record')
+			Object.assign(args, {
+				wholeRecord: true,
+				skipInProcess: true,
+				skipN8n: true,
+				skipGet: true,
+			});
+		else if (key === 'whole-record-rounds') args.wholeRecordRounds = Number(value);
 		else if (key === 'n8n-env' && value.includes('='))
 			args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
 		else throw new Error(`unknown option ${arg} (see the top of scripts/bench.js)`);
@@ -304,6 +317,13 @@ async function main() {
 		);
 		queue = await queueBench.benchQueue({ runs: 3, log });
 	}
+	let wholeRecord;
+	if (args.wholeRecord) {
+		log(
+			`\n▶ Whole record: ${wholeRecordBench.DEALS.toLocaleString('en')} deals with their history, files and tasks, 5 ms per request; ${args.wholeRecordRounds} rounds`,
+		);
+		wholeRecord = await wholeRecordBench.benchWholeRecord({ rounds: args.wholeRecordRounds, log });
+	}
 	machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 	const durationMs = Date.now() - started;
 
@@ -388,10 +408,12 @@ async function main() {
 	}
 	if (get) getOpportunities.printGetOpportunities(get, { log, table, fmt });
 	if (queue) queueBench.printQueue(queue, { log, table, fmt });
+	if (wholeRecord) wholeRecordBench.printWholeRecord(wholeRecord, { log, fmt });
 	const targets = [
 		...targetRows(inProcess, realN8n),
 		...(get ? getOpportunities.getTargetRows(get, fmt) : []),
 		...(queue ? queueBench.queueTargetRows(queue, fmt) : []),
+		...(wholeRecord ? wholeRecordBench.wholeRecordTargetRows(wholeRecord, fmt) : []),
 	];
 	log('\nTargets (a benchmark: a miss is reported, not failed):\n');
 	log(
@@ -416,6 +438,9 @@ async function main() {
 		getHttpRequestRatio: get?.httpRequestRatio ?? null,
 		queueScaling: queue?.queueScaling ?? null,
 		worker100kPeakRssMB: queue?.worker100kPeakRssMB ?? null,
+		wholeRecordRequestRatio: wholeRecord?.wholeRecordRequestRatio ?? null,
+		wholeRecordLimitRatio: wholeRecord?.wholeRecordLimitRatio ?? null,
+		wholeRecordPeakRssMB: wholeRecord?.wholeRecordPeakRssMB ?? null,
 		startedAt: new Date(started).toISOString(),
 		durationMs,
 		options: args,
@@ -425,6 +450,7 @@ async function main() {
 		realN8n: realN8n ?? null,
 		getOpportunities: get ?? null,
 		queue: queue ?? null,
+		wholeRecord: wholeRecord ?? null,
 	};
 	fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	log(

@@ -25,6 +25,7 @@ const { between, pick, randomBytes, stream, DAY } = require('./seed');
  * @property {number} [fileBytes]  every file this size (default: 200 B … 30 KB)
  * @property {number} [tasksPerDeal]
  * @property {number} [tagsPerDeal]
+ * @property {number} [valuesPerDeal]  exactly this many custom-field values (default: the seed's own)
  * @property {number} [otherEvents]  events of contacts alone (entity null; they survive a delete), default 10
  * @property {number} [otherTasks]  tasks of contacts alone, default 3
  *
@@ -186,6 +187,11 @@ class RecordStore {
 			tags.add(pick(random, TAGS));
 		deal.tags = [...tags];
 		for (const tag of deal.tags) addTag(tag);
+		if (options.valuesPerDeal !== undefined)
+			deal.customFields = this.catalog.fields
+				.filter((f) => f.fieldType !== 4)
+				.slice(0, options.valuesPerDeal)
+				.map((f) => ({ fieldId: f.id, value: fieldValue(f, deal) }));
 		const on = { dealId: deal.id, after: deal.created };
 		const withContact = () => (deal.contactId !== null && random() < 0.5 ? deal.contactId : null);
 		/** @type {HistoryEvent[]} */
@@ -480,6 +486,24 @@ class RecordStore {
 		const event = this.events.get(file.eventId);
 		if (!event) return false;
 		return event.dealId === null ? true : dealOf(event.dealId) !== undefined;
+	}
+}
+
+/**
+ * A value of the field's type, as the web UI stores it.
+ * @param {import('./seed').FieldDef} field
+ * @param {Deal} deal
+ */
+function fieldValue(field, deal) {
+	switch (field.fieldType) {
+		case 2:
+			return JSON.parse(field.mask)[deal.id % JSON.parse(field.mask).length];
+		case 3:
+			return deal.id % 2 === 0 ? 'true' : 'false';
+		case 5:
+			return '01/15/2027';
+		default:
+			return `${field.label} of deal ${deal.id}`;
 	}
 }
 

@@ -86,6 +86,15 @@ describe('records on', () => {
 		expect(portal.recordOf(3).deal).toEqual(one);
 	});
 
+	test('valuesPerDeal: exactly that many values per deal, of the fields in order, plus the Heading', async () => {
+		portal = await startPortal({ opportunities: 4, records: { valuesPerDeal: 4 } });
+		for (const id of [1, 2, 3, 4]) {
+			const fields = portal.recordOf(id).deal.customFields as Json[];
+			expect(fields.filter((f) => f.fieldValue !== '').map((f) => f.id)).toEqual([7, 8, 9, 10]);
+			expect(fields.filter((f) => f.fieldType === HEADING)).toHaveLength(1);
+		}
+	});
+
 	test('tags of one deal: the titles; 404 for a missing deal and for one the caller cannot read', async () => {
 		portal = await startPortal({ opportunities: 30, records: { tagsPerDeal: 2 } });
 		const reply = await get('/api/2.0/crm/opportunity/tag/2');

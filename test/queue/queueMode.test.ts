@@ -18,6 +18,12 @@ import {
 	type Execution,
 } from '../e2e/harness';
 import { waitForAnsweredPoll } from '../helpers/triggerPolls';
+import {
+	expectedRecord,
+	READ_FILES_CODE,
+	recordView,
+	type PortalRecord,
+} from '../helpers/wholeRecords';
 import { startPortal } from '../portal';
 import { scanPaths, scanText, type Secret } from '../safety/secrets';
 import { startQueueStack, trackFolder, type QueueStack, type QueueWorker } from './harness';
@@ -212,6 +218,74 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		const summaries = await stack.waitForEndedExecutions(workflowId, count, 240_000);
 		return await Promise.all(summaries.map((summary) => stack.execution(summary.id)));
 	};
+
+	test('a whole-record delete on a worker: every part and file byte in the output, the files in queue mode’s binary store', async () => {
+		const recordPortal = await startPortal({ opportunities: 30, seed: 22, records: true });
+		try {
+			const credential = { id: '', name: 'ONLYOFFICE (records portal)' };
+			credential.id = await stack.main.createCredential({
+				name: credential.name,
+				type: 'onlyofficeApi',
+				data: { portalUrl: recordPortal.url, authMethod: 'apiToken', apiToken: recordPortal.token },
+			});
+			const ids = range(1, 6);
+			const before = new Map<number, PortalRecord>(
+				ids.map((id) => [id, recordPortal.recordOf(id)]),
+			);
+			const webhookPath = 'queue-whole-record';
+			const workflowId = await stack.createWorkflow(
+				linearWorkflow(`queue: ${webhookPath}`, [
+					{
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2,
+						webhookId: randomUUID(),
+						parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
+					},
+					{
+						name: DELETE_NODE,
+						type: NODE_TYPE,
+						typeVersion: 1,
+						parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
+						credentials: { onlyofficeApi: credential },
+					},
+					{
+						name: 'Read files',
+						type: 'n8n-nodes-base.code',
+						typeVersion: 2,
+						parameters: { jsCode: READ_FILES_CODE },
+					},
+				]),
+			);
+			await stack.activateWorkflow(workflowId);
+			await stack.waitForWebhook(webhookPath);
+			await send(webhookPath, ids);
+			const [execution] = await endedExecutions(workflowId, 1);
+			expect(stack.workerOf(String(execution.id))?.name).toMatch(/^w[12]$/);
+			const output = nodeOutputItems(execution, DELETE_NODE);
+			const files = nodeOutputItems(execution, 'Read files');
+			let fileCount = 0;
+			for (const [id, record] of before) {
+				const item = output.find((candidate) => candidate.json.id === id);
+				expect(item && recordView(item.json)).toEqual(expectedRecord(record));
+				const read = files.find((candidate) => candidate.json.id === id)?.json.files as
+					| Record<string, { base64: string; id: string | null }>
+					| undefined;
+				for (const file of record.files) {
+					fileCount++;
+					expect(Buffer.from(read?.[`file_${file.id}`].base64 ?? '', 'base64')).toEqual(file.bytes);
+					// Queue mode keeps binary data in the database, where main and every worker can read it.
+					expect(read?.[`file_${file.id}`].id).toMatch(/^database/);
+				}
+				expect(recordPortal.hasOpportunity(id)).toBe(false);
+			}
+			expect(fileCount).toBeGreaterThan(0);
+		} finally {
+			for (const token of recordPortal.activeTokens())
+				secrets.set(token, { label: 'an ONLYOFFICE token', value: token });
+			await recordPortal.stop();
+		}
+	}, 300_000);
 
 	test('overlapping clean-ups: 20 executions at once, each ID asked by two, on both workers', async () => {
 		const workflowId = await deployWorkflow('queue-overlap', tokenCredential, {

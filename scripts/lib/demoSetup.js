@@ -1,8 +1,11 @@
 // What `npm run demo` and `npm start` share: a built package, n8n (installed on first use), a seeded
-// stand-in portal, and a scratch n8n holding a ready ONLYOFFICE credential and the shipped example workflow
-// (examples/delete-lost-deals.json, the very file a user imports).
+// stand-in portal, and a scratch n8n holding a ready ONLYOFFICE credential and a shipped example workflow
+// (examples/delete-lost-deals.json, or with `keepRecords` examples/nightly-delete-lost-deals.json: the very
+// file a user imports).
 require('./registerTypeScript');
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const { startPortal } = require('../../test/portal');
@@ -11,6 +14,7 @@ const {
 	EXAMPLE_DELETE_NODE,
 	EXAMPLE_GET_NODE,
 	MANUAL_EXAMPLE,
+	NIGHTLY_EXAMPLE,
 	readExampleWorkflow,
 } = require('../../test/e2e/exampleWorkflows');
 
@@ -52,7 +56,32 @@ function dealCounts(portal, stages, now = Date.now()) {
 	return { all: deals.length, lost: lost.length, lostOverCutoff: old.length, lostDeals: lost };
 }
 
-async function setUpDemo({ portalPort = 0 } = {}) {
+/** The nightly example's settings node: where a user says which folder and data table keep the records. */
+const KEEP_SETTINGS_NODE = 'Where to keep the records';
+
+/**
+ * The nightly example as shipped, but for its settings node's `folder` (what a user sets before publishing).
+ * Returns the workflow and the data table's name, as shipped.
+ */
+function nightlyExampleKeepingIn(folder, credential) {
+	const workflow = readExampleWorkflow(NIGHTLY_EXAMPLE, credential);
+	const settings = workflow.nodes.find((node) => node.name === KEEP_SETTINGS_NODE);
+	const assignments = settings?.parameters.assignments?.assignments ?? [];
+	const folderSetting = assignments.find((a) => a.name === 'folder');
+	const tableSetting = assignments.find((a) => a.name === 'table');
+	if (!folderSetting || !tableSetting) {
+		throw new Error(`${NIGHTLY_EXAMPLE}: "${KEEP_SETTINGS_NODE}" sets no folder or table`);
+	}
+	folderSetting.value = folder;
+	return { workflow, table: tableSetting.value };
+}
+
+/**
+ * `keepRecords`: the portal's deals have whole records (history with files, tasks) and the workflow is the
+ * nightly example, keeping each record in a data table and its files in a scratch folder (the only one the
+ * scratch n8n may write to, as N8N_RESTRICT_FILE_ACCESS_TO) before deleting the deals.
+ */
+async function setUpDemo({ portalPort = 0, keepRecords = false } = {}) {
 	step('Building the package (npm run build)');
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
 	step('Checking n8n (installed into .cache/ on the first run: about 5 minutes)');
@@ -60,7 +89,12 @@ async function setUpDemo({ portalPort = 0 } = {}) {
 	step(
 		`Starting the stand-in ONLYOFFICE portal (200 seeded opportunities, ${RECENT_LOSSES.length} lost recently)`,
 	);
-	const portal = await startPortal({ port: portalPort, opportunities: 200, seed: 1 });
+	const portal = await startPortal({
+		port: portalPort,
+		opportunities: 200,
+		seed: 1,
+		...(keepRecords ? { records: true } : {}),
+	});
 	console.log(`  ${portal.url}`);
 	const stages = await portalStages(portal);
 	const lostStage = stages.find((s) => s.stageType === 2);
@@ -72,8 +106,15 @@ async function setUpDemo({ portalPort = 0 } = {}) {
 			created: Date.now() - (days + 60) * DAY,
 		});
 	}
-	step('Preparing n8n: the package, an ONLYOFFICE credential and examples/' + MANUAL_EXAMPLE);
-	const n8n = await createN8nInstance({ name: 'demo' });
+	const example = keepRecords ? NIGHTLY_EXAMPLE : MANUAL_EXAMPLE;
+	step('Preparing n8n: the package, an ONLYOFFICE credential and examples/' + example);
+	const filesRoot = keepRecords
+		? fs.mkdtempSync(path.join(os.tmpdir(), 'demo-n8n-files-'))
+		: undefined;
+	const n8n = await createN8nInstance({
+		name: 'demo',
+		env: filesRoot ? { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot } : {},
+	});
 	const [credentialId] = await n8n.importCredentials([
 		{
 			name: CREDENTIAL_NAME,
@@ -81,13 +122,30 @@ async function setUpDemo({ portalPort = 0 } = {}) {
 			data: { portalUrl: portal.url, authMethod: 'apiToken', apiToken: portal.token },
 		},
 	]);
-	const workflow = readExampleWorkflow(MANUAL_EXAMPLE, { id: credentialId, name: CREDENTIAL_NAME });
+	const credential = { id: credentialId, name: CREDENTIAL_NAME };
+	let workflow;
+	let keep;
+	if (filesRoot) {
+		const folder = path.join(filesRoot, 'onlyoffice');
+		// What the example's note asks of a user once: n8n's Write node creates no folders.
+		fs.mkdirSync(folder);
+		const nightly = nightlyExampleKeepingIn(folder, credential);
+		workflow = nightly.workflow;
+		keep = {
+			folder,
+			table: nightly.table,
+			removeFiles: () => fs.rmSync(filesRoot, { recursive: true, force: true }),
+		};
+	} else {
+		workflow = readExampleWorkflow(MANUAL_EXAMPLE, credential);
+	}
 	const workflowId = await n8n.importWorkflow(workflow);
-	return { portal, n8n, workflowId, workflow, counts: () => dealCounts(portal, stages) };
+	return { portal, n8n, workflowId, workflow, keep, counts: () => dealCounts(portal, stages) };
 }
 
 module.exports = {
 	setUpDemo,
+	nightlyExampleKeepingIn,
 	step,
 	CUTOFF_DAYS,
 	GET_NODE: EXAMPLE_GET_NODE,

@@ -288,6 +288,7 @@ class RecordStore {
 		this.tasks.set(task.id, task);
 	}
 
+	/** Who writes events and tasks: CRM users of every portal (not `extraUsers`, so the records do not change with them). */
 	crmUsers() {
 		return this.catalog.employees.filter(
 			(e) => e.crm !== 'none' && !e.userName.startsWith('staff'),

@@ -9,7 +9,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { asSentence, PORTAL_MESSAGES } from '../nodes/common/portalMessages';
+import { asSentence, PORTAL_MESSAGES } from '../nodes/common/transport/portalMessages';
 import { normalizePortalUrl, sessionOwner } from './portalUrl';
 
 export class OnlyofficeApi implements ICredentialType {

@@ -1,8 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../common/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/output/optionsCollection';
 
-import { responsibleIdField, stageIdField, tagsField } from '../common/opportunityFilterFields';
+import {
+	responsibleIdField,
+	stageIdField,
+	tagsField,
+} from '../common/search/opportunityFilterFields';
 
 export interface TriggerOptions {
 	simplify: boolean;

@@ -1,10 +1,10 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { fetchPages } from '../common/fetchPages';
-import type { OpportunityFilters, StageType } from '../common/opportunitySearch';
-import { FAR_PAST, filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
+import { fetchPages } from '../common/transport/fetchPages';
+import type { OpportunityFilters, StageType } from '../common/search/opportunitySearch';
+import { FAR_PAST, filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/search/opportunitySearch';
 import type { PortalConnection } from '../common/transport';
-import { formatWithOffset } from '../common/zonedTime';
+import { formatWithOffset } from '../common/search/zonedTime';
 import type { ClosedEvent, ClosedOpportunityPoll, ClosedOpportunityState } from './pollState';
 import { readById } from './readById';
 import { CLOSE_DATE_MARGIN_MS, closeDateWindow } from './pollState';

@@ -1,8 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { fetchPages } from '../common/fetchPages';
-import type { OpportunityFilters } from '../common/opportunitySearch';
-import { filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
+import { fetchPages } from '../common/transport/fetchPages';
+import type { OpportunityFilters } from '../common/search/opportunitySearch';
+import { filterQuery, OPPORTUNITY_SEARCH_PATH } from '../common/search/opportunitySearch';
 import type { PortalConnection } from '../common/transport';
 import { readById } from './readById';
 import type { NewOpportunityPoll, NewOpportunityState } from './pollState';

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readFailureError } from '../common/nodeErrors';
-import type { OpportunityFilters } from '../common/opportunitySearch';
-import { InvalidFilterError, readFilters as readSharedFilters } from '../common/readFilters';
-import { simplifyOpportunity } from '../common/opportunityOutput';
-import { optionDefaults } from '../common/optionsCollection';
+import { readFailureError } from '../common/output/nodeErrors';
+import type { OpportunityFilters } from '../common/search/opportunitySearch';
+import { InvalidFilterError, readFilters as readSharedFilters } from '../common/search/readFilters';
+import { simplifyOpportunity } from '../common/output/opportunityOutput';
+import { optionDefaults } from '../common/output/optionsCollection';
 import type { PortalConnection } from '../common/transport';
 import type { TriggerOptions } from './description';
 import { nodeOptions } from './description';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { dateMs } from '../common/opportunityRecord';
+import { dateMs } from '../common/output/opportunityRecord';
 
 /**
  * What the trigger remembers between polls, and the pure rules for moving it on. Kept in n8n's workflow

@@ -1,8 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE } from '../common/fetchPages';
-import { OPPORTUNITY_SEARCH_PATH } from '../common/opportunitySearch';
-import { PORTAL_MESSAGES } from '../common/portalMessages';
+import { MAX_PAGE_SIZE } from '../common/transport/fetchPages';
+import { OPPORTUNITY_SEARCH_PATH } from '../common/search/opportunitySearch';
+import { PORTAL_MESSAGES } from '../common/transport/portalMessages';
 import type { PortalConnection } from '../common/transport';
 import { callPortal, PortalFailure } from '../common/transport';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { PortalConnection } from '../common/transport';
-import { PORTAL_MESSAGES } from '../common/portalMessages';
+import { PORTAL_MESSAGES } from '../common/transport/portalMessages';
 import { callPortal, PortalFailure } from '../common/transport';
 
 /** What became of one requested ID. */

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { optionDefaults } from '../common/optionsCollection';
-import { pairedTo } from '../common/opportunityOutput';
-import { settle } from '../common/concurrently';
-import { errorItem } from '../common/nodeErrors';
+import { optionDefaults } from '../common/output/optionsCollection';
+import { pairedTo } from '../common/output/opportunityOutput';
+import { settle } from '../common/transport/concurrently';
+import { errorItem } from '../common/output/nodeErrors';
 import {
 	addCounts,
 	countRecords,

@@ -1,6 +1,6 @@
 import type { IBinaryKeyData, IDataObject } from 'n8n-workflow';
 
-import { simplifyOpportunity, simplifyRecord } from '../common/opportunityOutput';
+import { simplifyOpportunity, simplifyRecord } from '../common/output/opportunityOutput';
 import type { RecordCounts } from '../common/record/readRecords';
 import type { PortalFailure } from '../common/transport';
 import type { IdOutcome } from './deleteInBatches';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../common/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/output/optionsCollection';
 import { filesOption, recordOption } from '../common/record/recordOptions';
 
 export interface DeleteOptions {

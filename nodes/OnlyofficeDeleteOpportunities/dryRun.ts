@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { simplifyOpportunity, toItem } from '../common/opportunityOutput';
+import { simplifyOpportunity, toItem } from '../common/output/opportunityOutput';
 import type { PortalConnection } from '../common/transport';
 import { formatIds } from './deletionOutput';
 import type { DeleteOptions } from './description';

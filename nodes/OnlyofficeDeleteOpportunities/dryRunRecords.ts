@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { simplifyRecord, toItem } from '../common/opportunityOutput';
-import { settle } from '../common/concurrently';
+import { simplifyRecord, toItem } from '../common/output/opportunityOutput';
+import { settle } from '../common/transport/concurrently';
 import { countRecords, describeCounts, openRecordReader } from '../common/record/readRecords';
 import type { PortalConnection } from '../common/transport';
 import { formatIds, notRecordedMessage } from './deletionOutput';

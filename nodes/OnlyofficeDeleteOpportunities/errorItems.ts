@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-work
 import { NodeApiError } from 'n8n-workflow';
 import type { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem, readFailureError } from '../common/nodeErrors';
+import { errorItem, readFailureError } from '../common/output/nodeErrors';
 import { PortalFailure } from '../common/transport';
 import type { DeletionPlan } from './planDeletion';
 import { itemsNaming } from './planDeletion';

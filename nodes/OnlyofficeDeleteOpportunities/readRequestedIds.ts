@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../common/nodeErrors';
+import { errorItem } from '../common/output/nodeErrors';
 import { InvalidOpportunityIdError, parseOpportunityIds } from './parseOpportunityIds';
 import type { RequestedIds } from './planDeletion';
 

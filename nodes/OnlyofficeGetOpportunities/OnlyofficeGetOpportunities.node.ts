@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CRM_LIST_METHODS } from '../common/crmLists';
+import { CRM_LIST_METHODS } from '../common/search/crmLists';
 import { properties } from './description';
 import { getOpportunities } from './getOpportunities';
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection, simplifyOption } from '../common/optionsCollection';
+import { optionsCollection, simplifyOption } from '../common/output/optionsCollection';
 import { filesOption, recordOption } from '../common/record/recordOptions';
 
 import {
@@ -8,8 +8,8 @@ import {
 	stageIdField,
 	stageTypeField,
 	tagsField,
-} from '../common/opportunityFilterFields';
-import type { SortField, SortOrder } from '../common/sortOpportunities';
+} from '../common/search/opportunityFilterFields';
+import type { SortField, SortOrder } from '../common/search/sortOpportunities';
 
 export interface SearchOptions {
 	files: 'download' | 'listOnly';

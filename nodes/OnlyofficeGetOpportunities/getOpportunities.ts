@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItem, readFailureError } from '../common/nodeErrors';
-import { simplifyOpportunity, toItem } from '../common/opportunityOutput';
-import { SEARCH_HINTS, searchOpportunities } from '../common/opportunitySearch';
+import { errorItem, readFailureError } from '../common/output/nodeErrors';
+import { simplifyOpportunity, toItem } from '../common/output/opportunityOutput';
+import { SEARCH_HINTS, searchOpportunities } from '../common/search/opportunitySearch';
 import type { PortalConnection } from '../common/transport';
 import { readSearchFilters } from './readSearchFilters';
 import { wholeRecords } from './wholeRecords';

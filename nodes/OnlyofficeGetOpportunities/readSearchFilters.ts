@@ -1,13 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../common/nodeErrors';
-import { optionDefaults } from '../common/optionsCollection';
-import { InvalidCloseDateError } from '../common/closeDateRange';
-import type { OpportunitySearch } from '../common/opportunitySearch';
-import { InvalidFilterError, oneOf, positiveInteger, readFilters } from '../common/readFilters';
-import type { SortField, SortOrder } from '../common/sortOpportunities';
-import { isKnownTimeZone } from '../common/zonedTime';
+import { errorItem } from '../common/output/nodeErrors';
+import { optionDefaults } from '../common/output/optionsCollection';
+import { InvalidCloseDateError } from '../common/search/closeDateRange';
+import type { OpportunitySearch } from '../common/search/opportunitySearch';
+import {
+	InvalidFilterError,
+	oneOf,
+	positiveInteger,
+	readFilters,
+} from '../common/search/readFilters';
+import type { SortField, SortOrder } from '../common/search/sortOpportunities';
+import { isKnownTimeZone } from '../common/search/zonedTime';
 import type { SearchOptions } from './description';
 import { nodeOptions } from './description';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { simplifyRecord, toItem } from '../common/opportunityOutput';
+import { simplifyRecord, toItem } from '../common/output/opportunityOutput';
 import { openRecordReader } from '../common/record/readRecords';
 import type { PortalConnection } from '../common/transport';
 

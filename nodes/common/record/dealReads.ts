@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { fetchPages } from '../fetchPages';
+import { fetchPages } from '../transport/fetchPages';
 import type { PortalConnection, PortalContext } from '../transport';
 import { callPortal } from '../transport';
 

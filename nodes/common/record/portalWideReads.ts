@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { eachConcurrently, settle } from '../concurrently';
-import { fetchPages, MAX_PAGE_SIZE } from '../fetchPages';
-import { nested } from '../opportunityRecord';
+import { eachConcurrently, settle } from '../transport/concurrently';
+import { fetchPages, MAX_PAGE_SIZE } from '../transport/fetchPages';
+import { nested } from '../output/opportunityRecord';
 import type { PortalConnection, PortalContext } from '../transport';
 import { callPortal, PortalFailure } from '../transport';
 import { RECORD_PATHS } from './dealReads';

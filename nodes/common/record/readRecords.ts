@@ -1,6 +1,6 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { eachConcurrently, settle } from '../concurrently';
+import { eachConcurrently, settle } from '../transport/concurrently';
 import type { PortalConnection } from '../transport';
 import { portalAddress, PortalFailure } from '../transport';
 import {
@@ -49,7 +49,7 @@ export interface RecordOptions {
 
 /**
  * Opens the record reading of a run over `ids`: reads the field definitions once and, for a run of many deals,
- * the portal-wide listings that cost fewer requests than per-deal reads (record/readPlan.ts). Those are read
+ * the portal-wide listings that cost fewer requests than per-deal reads (readPlan.ts). Those are read
  * now, once; each `read` then reads what is still missing, so a batch's records are complete just before the
  * batch is deleted.
  */

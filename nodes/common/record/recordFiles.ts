@@ -1,6 +1,6 @@
 import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { settle } from '../concurrently';
+import { settle } from '../transport/concurrently';
 import type { PortalConnection } from '../transport';
 import { downloadFromPortal, PortalFailure } from '../transport';
 

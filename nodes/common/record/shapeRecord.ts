@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { dateMs, nested } from '../opportunityRecord';
+import { dateMs, nested } from '../output/opportunityRecord';
 
 /** The version of the record's shape (docs/whole-record.md); Restore refuses formats it does not know. */
 export const RECORD_FORMAT = 1;

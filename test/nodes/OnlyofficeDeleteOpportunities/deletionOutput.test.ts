@@ -4,7 +4,7 @@ import {
 	formatIds,
 	outputFor,
 } from '../../../nodes/OnlyofficeDeleteOpportunities/deletionOutput';
-import { pairedTo, simplifyOpportunity } from '../../../nodes/common/opportunityOutput';
+import { pairedTo, simplifyOpportunity } from '../../../nodes/common/output/opportunityOutput';
 import { PortalFailure } from '../../../nodes/common/transport';
 
 const record = {

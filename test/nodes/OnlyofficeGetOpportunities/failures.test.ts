@@ -5,7 +5,7 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { SEARCH_HINTS } from '../../../nodes/common/opportunitySearch';
+import { SEARCH_HINTS } from '../../../nodes/common/search/opportunitySearch';
 import { runSearchNode } from '../../helpers/runSearchNode';
 import type { Portal } from '../../portal';
 import { startPortal } from '../../portal';

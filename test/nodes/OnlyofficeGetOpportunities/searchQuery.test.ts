@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { OnlyofficeGetOpportunities } from '../../../nodes/OnlyofficeGetOpportunities/OnlyofficeGetOpportunities.node';
-import { readFilters } from '../../../nodes/common/readFilters';
-import { filterQuery, sortQuery } from '../../../nodes/common/opportunitySearch';
-import { compareOpportunities } from '../../../nodes/common/sortOpportunities';
+import { readFilters } from '../../../nodes/common/search/readFilters';
+import { filterQuery, sortQuery } from '../../../nodes/common/search/opportunitySearch';
+import { compareOpportunities } from '../../../nodes/common/search/sortOpportunities';
 
 describe('filterQuery', () => {
 	it('maps every filter to the parameter ONLYOFFICE reads', () => {

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 
-import { closeDateRange, InvalidCloseDateError } from '../../../nodes/common/closeDateRange';
-import { formatWithOffset, instantOf, offsetMinutesAt } from '../../../nodes/common/zonedTime';
+import {
+	closeDateRange,
+	InvalidCloseDateError,
+} from '../../../../nodes/common/search/closeDateRange';
+import {
+	formatWithOffset,
+	instantOf,
+	offsetMinutesAt,
+} from '../../../../nodes/common/search/zonedTime';
 
 describe('closeDateRange', () => {
 	it('a date is the whole day: From at its first millisecond, To through its last', () => {

@@ -11,7 +11,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { OperationHints, RequestEffect, Verdict } from './httpFailures';
 import { judgeFailedAnswer, TRY_LATER } from './httpFailures';
-import { normalizePortalUrl } from '../../credentials/portalUrl';
+import { normalizePortalUrl } from '../../../credentials/portalUrl';
 import { PORTAL_MESSAGES } from './portalMessages';
 
 export type { OperationHints, RequestEffect } from './httpFailures';

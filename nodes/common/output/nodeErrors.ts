@@ -2,7 +2,7 @@ import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { pairedTo } from './opportunityOutput';
-import { PortalFailure } from './transport';
+import { PortalFailure } from '../transport';
 
 /**
  * The error n8n shows for a failed read: a portal failure keeps its plain-words message, its fix as the

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { dateMs, nested } from './opportunityRecord';
+import { dateMs, nested } from '../output/opportunityRecord';
 
 export type SortField = 'id' | 'title' | 'closeDate' | 'bidValue' | 'stage' | 'responsible';
 export type SortOrder = 'ascending' | 'descending';

@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { listStages } from './crmLists';
-import { fetchPages, MAX_PAGE_SIZE } from './fetchPages';
+import { fetchPages, MAX_PAGE_SIZE } from '../transport/fetchPages';
 import type { OpportunitySort } from './sortOpportunities';
 import { compareOpportunities, DEFAULT_SORT, needsStageOrder } from './sortOpportunities';
-import type { OperationHints, PortalConnection, PortalContext } from './transport';
+import type { OperationHints, PortalConnection, PortalContext } from '../transport';
 
 export type { OpportunitySort, SortField, SortOrder } from './sortOpportunities';
 

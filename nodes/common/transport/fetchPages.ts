@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PORTAL_MESSAGES } from './portalMessages';
-import type { Envelope, PortalConnection, PortalContext } from './transport';
-import { callPortal, PortalFailure } from './transport';
+import type { Envelope, PortalConnection, PortalContext } from './index';
+import { callPortal, PortalFailure } from './index';
 
 /** ONLYOFFICE answers at most this many records per request; a larger or missing `count` means this. */
 export const MAX_PAGE_SIZE = 1000;

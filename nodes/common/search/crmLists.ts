@@ -1,8 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { fetchPages } from './fetchPages';
-import { readFailureError } from './nodeErrors';
-import type { PortalConnection, PortalContext } from './transport';
+import { fetchPages } from '../transport/fetchPages';
+import { readFailureError } from '../output/nodeErrors';
+import type { PortalConnection, PortalContext } from '../transport';
 
 const STAGES_PATH = '/api/2.0/crm/opportunity/stage.json';
 const TAGS_PATH = '/api/2.0/crm/opportunity/tag.json';

@@ -4,8 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { fetchPages } from '../../../nodes/common/fetchPages';
-import type { PortalConnection } from '../../../nodes/common/transport';
+import { fetchPages } from '../../../../nodes/common/transport/fetchPages';
+import type { PortalConnection } from '../../../../nodes/common/transport';
 
 interface ListServer {
 	context: IExecuteFunctions;

@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { deleteOpportunities } from './deleteOpportunities';
+import { forToolCaller } from '../common/tool/toolUse';
 import { properties } from './description';
 
 /**
@@ -33,6 +34,10 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await deleteOpportunities.call(this)];
+		try {
+			return [await deleteOpportunities.call(this)];
+		} catch (error) {
+			throw forToolCaller(this.getNode(), error);
+		}
 	}
 }

@@ -11,6 +11,7 @@ import {
 	describeCounts,
 	openRecordReader,
 } from '../common/record/readRecords';
+import { runsAsTool } from '../common/tool/toolUse';
 import type { OperationHints, PortalConnection } from '../common/transport';
 import { PortalFailure } from '../common/transport';
 import type { DeletionReport } from './deleteInBatches';
@@ -52,8 +53,9 @@ export async function deleteOpportunities(this: IExecuteFunctions): Promise<INod
 			`This run asks to delete ${plan.ids.length} opportunities, more than the Delete Limit of ${options.deleteLimit}. Nothing was deleted.`,
 			{
 				itemIndex: requests[0].itemIndex,
-				description:
-					'If that many is right, raise Delete Limit in the node’s Options (0 means no limit); otherwise check the items reaching this node.',
+				description: runsAsTool(this.getNode())
+					? `Ask to delete at most ${options.deleteLimit} opportunities in one call; only the workflow’s author can raise the Delete Limit.`
+					: 'If that many is right, raise Delete Limit in the node’s Options (0 means no limit); otherwise check the items reaching this node.',
 			},
 		);
 		return [...errorItems, ...failItems.call(this, error, plan, plan.ids)];

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection, simplifyOption } from '../common/output/optionsCollection';
 import { filesOption, recordOption } from '../common/record/recordOptions';
+import { forTools, outsideTools } from '../common/tool/toolUse';
 
 export interface DeleteOptions {
 	batchSize: number;
@@ -95,6 +96,22 @@ export const nodeOptions: INodeProperties = optionsCollection([
 	},
 ]);
 
+const opportunityIdsField: INodeProperties = {
+	displayName: 'Opportunity IDs',
+	name: 'opportunityIds',
+	type: 'string',
+	default: '={{ $json.id }}',
+	required: true,
+	placeholder: 'e.g. 1045, 1046',
+	description:
+		'The opportunities to delete: an ID, a list separated by commas, semicolons or line breaks, or an array. By default, the ID of each incoming item.',
+	hint: 'IDs are whole numbers such as 1045. Write "1, 234" or [1, 234] for two IDs: "1,234" is refused as ambiguous.',
+};
+
+/** What the model is told to fill in: an array, so "1,234" cannot be read two ways. */
+const TOOL_IDS_TEXT =
+	'The IDs of the deals to delete, as a JSON array of whole numbers, e.g. [1045, 1046]. Deleting is permanent: give only IDs you found and were asked to delete.';
+
 /** Everything the user sets on the node. */
 export const properties: INodeProperties[] = [
 	{
@@ -104,16 +121,12 @@ export const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Opportunity IDs',
-		name: 'opportunityIds',
-		type: 'string',
-		default: '={{ $json.id }}',
-		required: true,
-		placeholder: 'e.g. 1045, 1046',
+	outsideTools(opportunityIdsField),
+	forTools(opportunityIdsField, {
+		// Never the input item's ID: as a tool, the input is the agent's item (a trigger's deal, say), not a choice.
+		default: `={{ $fromAI('opportunityIds', ${JSON.stringify(TOOL_IDS_TEXT)}, 'json') }}`,
 		description:
-			'The opportunities to delete: an ID, a list separated by commas, semicolons or line breaks, or an array. By default, the ID of each incoming item.',
-		hint: 'IDs are whole numbers such as 1045. Write "1, 234" or [1, 234] for two IDs: "1,234" is refused as ambiguous.',
-	},
+			'The opportunities to delete. As a tool, by default the IDs the model chooses (a JSON array such as [1045, 1046]), never the ID of the item that reached the agent.',
+	}),
 	nodeOptions,
 ];

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../common/output/nodeErrors';
+import { runsAsTool } from '../common/tool/toolUse';
 import { InvalidOpportunityIdError, parseOpportunityIds } from './parseOpportunityIds';
 import type { RequestedIds } from './planDeletion';
 
@@ -13,7 +14,9 @@ export function readRequestedIds(
 	const requests: RequestedIds[] = [];
 	const errorItems: INodeExecutionData[] = [];
 	const items = this.getInputData();
-	const field = plainJsonField(this.getNode().parameters.opportunityIds);
+	const node = this.getNode();
+	// Unset means the default: the item's `id`, but as a tool the IDs the model chose (`$fromAI`).
+	const field = plainJsonField(node.parameters.opportunityIds, runsAsTool(node) ? undefined : 'id');
 	const readValue =
 		field === undefined
 			? (itemIndex: number) => this.getNodeParameter('opportunityIds', itemIndex)
@@ -35,12 +38,12 @@ export function readRequestedIds(
 }
 
 /**
- * The field when Opportunity IDs is a plain `{{ $json.<field> }}` (absent means the default, `id`): the node
+ * The field when Opportunity IDs is a plain `{{ $json.<field> }}` (absent means the default): the node
  * then reads that field itself. n8n 2.x evaluates each expression in an isolate, about 0.5 ms per item,
  * which for thousands of items costs far more than the delete requests (see the README's benchmark).
  */
-function plainJsonField(raw: unknown): string | undefined {
-	if (raw === undefined) return 'id';
+function plainJsonField(raw: unknown, defaultField: string | undefined): string | undefined {
+	if (raw === undefined) return defaultField;
 	if (typeof raw !== 'string') return undefined;
 	const match = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([\w$ -]+)\2\s*\])\s*\}\}$/.exec(
 		raw,

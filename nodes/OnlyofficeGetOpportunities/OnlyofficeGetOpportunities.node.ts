@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CRM_LIST_METHODS } from '../common/search/crmLists';
+import { forToolCaller } from '../common/tool/toolUse';
 import { properties } from './description';
 import { getOpportunities } from './getOpportunities';
 
@@ -36,6 +37,10 @@ export class OnlyofficeGetOpportunities implements INodeType {
 	methods = CRM_LIST_METHODS;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await getOpportunities.call(this)];
+		try {
+			return [await getOpportunities.call(this)];
+		} catch (error) {
+			throw forToolCaller(this.getNode(), error);
+		}
 	}
 }

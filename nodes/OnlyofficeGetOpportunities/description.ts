@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection, simplifyOption } from '../common/output/optionsCollection';
 import { filesOption, recordOption } from '../common/record/recordOptions';
-
 import {
 	responsibleIdField,
 	stageIdField,
@@ -10,6 +9,7 @@ import {
 	tagsField,
 } from '../common/search/opportunityFilterFields';
 import type { SortField, SortOrder } from '../common/search/sortOpportunities';
+import { forTools, outsideTools } from '../common/tool/toolUse';
 
 export interface SearchOptions {
 	files: 'download' | 'listOnly';
@@ -114,6 +114,19 @@ export const nodeOptions: INodeProperties = optionsCollection([
 	},
 ]);
 
+const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	displayOptions: { show: { returnAll: [false] } },
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+};
+
+/** The Limit a tool starts with. */
+export const TOOL_LIMIT = 20;
+
 /** Everything the user sets on the node. */
 export const properties: INodeProperties[] = [
 	{
@@ -123,15 +136,10 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	outsideTools(limitField),
+	// A model reads every deal the tool returns: a short answer by default, so a big portal cannot flood it.
+	forTools(limitField, { default: TOOL_LIMIT }),
 	filtersCollection,
-	nodeOptions,
+	outsideTools(nodeOptions),
+	forTools(nodeOptions, { default: { simplify: true } }),
 ];

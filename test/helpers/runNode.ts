@@ -33,6 +33,11 @@ export interface RunOptions {
 	options?: IDataObject;
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	/**
+	 * Run as the node's AI tool variant (`…Tool`). Opportunity IDs left unset is then the tool's default,
+	 * `$fromAI(…)`, which `opportunityIds` stands for.
+	 */
+	asTool?: boolean;
 }
 
 export interface RunResult {
@@ -63,9 +68,12 @@ const OTHER_EXPRESSION = '={{ $json.id ?? $json.ids }}';
 export async function runNode(run: RunOptions): Promise<RunResult> {
 	const hints: NodeExecutionHint[] = [];
 	const items: INodeExecutionData[] = run.items.map((json) => ({ json }));
-	const rawIds = run.opportunityIdsParameter ?? (run.opportunityIds ? OTHER_EXPRESSION : undefined);
+	const rawIds =
+		run.opportunityIdsParameter ??
+		(run.opportunityIds && !run.asTool ? OTHER_EXPRESSION : undefined);
 	const node: INode = {
 		...testNode,
+		type: run.asTool ? `${testNode.type}Tool` : testNode.type,
 		parameters: rawIds === undefined ? {} : { opportunityIds: rawIds },
 	};
 	let evaluations = 0;

@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -7,8 +8,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { deleteOpportunities } from './deleteOpportunities';
-import { forToolCaller } from '../common/tool/toolUse';
+import { forToolCaller, runsAsTool } from '../common/tool/toolUse';
 import { properties } from './description';
+import { toolAnswer } from './toolAnswer';
 
 /**
  * Deletes opportunities by ID with ONLYOFFICE's bulk call and outputs each deleted one, paired to the items
@@ -35,7 +37,10 @@ export class OnlyofficeDeleteOpportunities implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		try {
-			return [await deleteOpportunities.call(this)];
+			const items = await deleteOpportunities.call(this);
+			if (!runsAsTool(this.getNode())) return [items];
+			const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+			return [await toolAnswer.call(this, items, options.dryRun === true)];
 		} catch (error) {
 			throw forToolCaller(this.getNode(), error);
 		}

@@ -27,7 +27,8 @@ export interface NodeRun {
 	executionTime?: number;
 	executionStatus?: string;
 	source?: unknown[];
-	data?: { main?: Array<ExecutionItem[] | null> };
+	/** `ai_tool` for a node the AI Agent ran as its tool. */
+	data?: { main?: Array<ExecutionItem[] | null>; ai_tool?: Array<ExecutionItem[] | null> };
 	error?: ExecutionNodeError;
 	[key: string]: unknown;
 }

@@ -71,6 +71,31 @@ describe('a tool run of Delete', () => {
 		expect(portal.opportunityIds()).toContain(2);
 	});
 
+	it('answers with a summary per deal and keeps the whole record as the binary `record`', async () => {
+		const before = portal.getOpportunity(5);
+		const { output } = await runNode({
+			asTool: true,
+			items: [{}],
+			opportunityIds: () => [5],
+			options: { record: 'wholeRecord', files: 'listOnly' },
+			credentials: credentials(),
+		});
+		expect(output).toHaveLength(1);
+		const [{ json, binary, pairedItem }] = output;
+		expect(json).toEqual({
+			id: 5,
+			title: before.title,
+			deleted: true,
+			historyEvents: expect.any(Number),
+			files: expect.any(Number),
+			tasks: expect.any(Number),
+		});
+		expect(pairedItem).toEqual({ item: 0 });
+		const record = JSON.parse(Buffer.from(binary!.record.data, 'base64').toString('utf8'));
+		expect(record).toMatchObject({ id: 5, title: before.title, archive: { format: 1 } });
+		expect(record.history).toHaveLength(json.historyEvents as number);
+	});
+
 	it('puts the fix into the message of a Delete Limit refusal, where a model reads it', async () => {
 		const error = await runNode({
 			asTool: true,

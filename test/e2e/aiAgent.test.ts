@@ -226,9 +226,9 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 	const agentAnswer = (result: ExecuteResult) => n8n.outputItems(result.execution, AGENT)[0]?.json;
 
 	it(
-		'searches with the filter the model chose and answers with a short list (Simplify, Limit 20)',
+		'searches with the filter the model chose: 20 short records of 1,000 matching deals, and how many match in all',
 		async () => {
-			const zephyr = addZephyrDeals(25);
+			const zephyr = addZephyrDeals(1000);
 			const result = await run(
 				[{ tool: 'Find', args: { keyword: KEYWORD } }, { answer: 'Found them.' }],
 				zephyr[0],
@@ -236,16 +236,21 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 			expect(result.exitCode).toBe(0);
 			expect(agentAnswer(result)).toEqual({ output: 'Found them.' });
 			const answer = lastToolAnswer(model.requests[1]);
-			const found = JSON.parse(answer) as Json[];
-			expect(found).toHaveLength(20);
 			// The issue's bound for what a search tool hands a model.
 			expect(Buffer.byteLength(answer)).toBeLessThan(32 * 1024);
-			for (const deal of found) {
+			const found = JSON.parse(answer) as Json[];
+			expect(found).toHaveLength(21);
+			for (const deal of found.slice(0, 20)) {
 				expect(zephyr).toContain(deal.id);
 				expect(String(deal.title)).toContain(KEYWORD);
 				// Simplified: ten fields, no custom fields or access list.
 				expect(Object.keys(deal).length).toBeLessThanOrEqual(10);
 			}
+			expect(found[20]).toEqual({
+				listed: 20,
+				matchingInAll: 1000,
+				note: "1000 deals match in all; only the first 20 are listed (the tool's Limit). Narrow the filters to find the others.",
+			});
 			expect(portal.deletedIds()).toEqual([]);
 		},
 		RUN_TIMEOUT,

@@ -107,12 +107,13 @@ export function sortQuery(sort: OpportunitySort): IDataObject {
 /**
  * The deals matching `search`, in its order. A limit that fits one page is one request, sorted by the server.
  * More than one page is read by ID (the only order that does not shift between pages) and any other order is
- * applied here, so each deal comes once.
+ * applied here, so each deal comes once. `onTotal` is told how many match in all.
  */
 export async function searchOpportunities(
 	this: PortalContext,
 	search: OpportunitySearch,
 	connection: PortalConnection,
+	onTotal?: (total: number) => void,
 ): Promise<IDataObject[]> {
 	const sort = search.sort ?? DEFAULT_SORT;
 	const { limit } = search;
@@ -125,11 +126,13 @@ export async function searchOpportunities(
 		return await fetchPages.call(this, request(sort), connection, {
 			limit,
 			concurrency: PAGES_AT_ONCE,
+			onTotal,
 		});
 	}
 	const records = await fetchPages.call(this, request(DEFAULT_SORT), connection, {
 		concurrency: PAGES_AT_ONCE,
 	});
+	onTotal?.(records.length);
 	const stageOrder = needsStageOrder(sort) ? await stageOrderOf.call(this, connection) : undefined;
 	records.sort(compareOpportunities(sort, stageOrder));
 	return limit === undefined ? records : records.slice(0, limit);

@@ -33,6 +33,11 @@ export interface PagingOptions {
 	 * the portal costs at most a wasted request, never a record. Not with `onPage`, which reads page by page.
 	 */
 	concurrency?: number;
+	/**
+	 * Told the first page's `total`: exact when that page is short, else the portal's count (cached for 30 s),
+	 * so it can be behind by what changed in the last half minute.
+	 */
+	onTotal?: (total: number) => void;
 }
 
 /**
@@ -100,7 +105,10 @@ export async function fetchPages(
 		}
 		const answers = await Promise.all(batch.map((p) => fetchPage(p.startIndex, p.count)));
 		for (const [index, { envelope, page }] of answers.entries()) {
-			expected ??= totalOf(envelope);
+			if (expected === undefined) {
+				expected = totalOf(envelope);
+				if (Number.isFinite(expected)) options.onTotal?.(expected);
+			}
 			more = take(page, batch[index].count);
 			startIndex = batch[index].startIndex + batch[index].count;
 			if (!more) break;

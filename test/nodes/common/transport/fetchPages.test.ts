@@ -87,3 +87,17 @@ describe('fetchPages with pages in flight at once', () => {
 		expect(server.mostAtOnce).toBe(1);
 	});
 });
+
+describe('fetchPages telling the total', () => {
+	it('tells the first page’s total once, also when a limit stops it after that page', async () => {
+		const server = listServer(deals(4500), 4500);
+		const totals: number[] = [];
+		const found = await fetchPages.call(server.context, { path: '/list' }, connection(), {
+			limit: 20,
+			onTotal: (total) => totals.push(total),
+		});
+		expect(found).toHaveLength(20);
+		expect(totals).toEqual([4500]);
+		expect(server.asked).toEqual([[0, 20]]);
+	});
+});

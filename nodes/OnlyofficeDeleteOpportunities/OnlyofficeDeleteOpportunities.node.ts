@@ -7,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { deleteOpportunities } from './deleteOpportunities';
 import { forToolCaller, runsAsTool } from '../common/tool/toolUse';
+import { deleteOpportunities } from './deleteOpportunities';
 import { properties } from './description';
 import { toolAnswer } from './toolAnswer';
 

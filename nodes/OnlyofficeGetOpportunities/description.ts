@@ -125,7 +125,7 @@ const limitField: INodeProperties = {
 };
 
 /** The Limit a tool starts with. */
-export const TOOL_LIMIT = 20;
+const TOOL_LIMIT = 20;
 
 /** Everything the user sets on the node. */
 export const properties: INodeProperties[] = [

@@ -57,9 +57,13 @@ export function explainPiece(piece: string, text: string, place?: Place): Explan
 		return /^0+$/.test(piece) ? notAnId(' (IDs start at 1)') : tooLarge(subject);
 	if (/^[0-9\s]+$/.test(piece)) {
 		const groups = piece.length <= EXAMPLE_LENGTH ? piece.split(/\s+/) : ['1', '234'];
+		// Inside a list, "separate them with commas" would make an entry that holds several IDs: one per entry.
+		const separate = place
+			? `put one ID in each entry, e.g. [${groups.join(', ')}]`
+			: `separate them with commas, semicolons or line breaks, e.g. "${groups.join(', ')}"`;
 		return {
 			message: `${subject} contains a space inside an ID`,
-			hint: `Spaces do not separate IDs: separate them with commas, semicolons or line breaks, e.g. "${groups.join(', ')}". If it is one number, remove the spaces, e.g. ${groups.join('')}.`,
+			hint: `Spaces do not separate IDs: ${separate}. If it is one number, remove the spaces, e.g. ${groups.join('')}.`,
 		};
 	}
 	if (piece.length <= DIAGNOSE_LENGTH) {

@@ -373,6 +373,11 @@ describe('parseOpportunityIds: rejected values', () => {
 			message: '"1 234" contains a space inside an ID',
 			hint: 'Spaces do not separate IDs: separate them with commas, semicolons or line breaks, e.g. "1, 234". If it is one number, remove the spaces, e.g. 1234.',
 		});
+		// In a list (a tool's JSON array), commas would make an entry with several IDs, itself refused.
+		expect(rejection([7, '1 234'])).toMatchObject({
+			message: expect.stringContaining('"1 234"'),
+			hint: 'Spaces do not separate IDs: put one ID in each entry, e.g. [1, 234]. If it is one number, remove the spaces, e.g. 1234.',
+		});
 	});
 
 	test('hints are built from the value when it is short', () => {

@@ -209,18 +209,6 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 		expect(
 			scanForSecrets({ stdout: result.stdout, stderr: result.stderr }, [...secrets.values()]),
 		).toEqual([]);
-		require('fs').writeFileSync(
-			'/tmp/agent-debug.json',
-			JSON.stringify(
-				{
-					exec: result.execution,
-					stderr: result.stderr.slice(-5000),
-					requests: model.requests.map((r) => r.body),
-				},
-				null,
-				1,
-			),
-		);
 		return result;
 	};
 	const agentAnswer = (result: ExecuteResult) => n8n.outputItems(result.execution, AGENT)[0]?.json;

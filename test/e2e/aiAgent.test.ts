@@ -16,6 +16,7 @@ import {
 	type ExecuteResult,
 	type N8nInstance,
 } from './harness';
+import { AI_AGENT_EXAMPLE, readExampleWorkflow, type ExampleWorkflow } from './exampleWorkflows';
 import {
 	startOpenAiStub,
 	type ChatRequest,
@@ -140,6 +141,52 @@ function agentWorkflow(
 	};
 }
 
+/**
+ * The shipped AI Agent example as a user imports it, with only what `n8n execute` cannot do replaced: the
+ * Chat Trigger becomes a Manual Trigger and an item holding the chat message (as the Chat Trigger emits it),
+ * and the model's credential points at the scripted model. The ONLYOFFICE tools, their settings and the
+ * agent's instructions are the file's own.
+ */
+function runnableExample(ids: { portal: string; model: string }, message: string) {
+	const shipped = readExampleWorkflow(AI_AGENT_EXAMPLE, {
+		id: ids.portal,
+		name: 'ONLYOFFICE agent',
+	});
+	const chat = shipped.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger');
+	if (!chat) throw new Error(`${AI_AGENT_EXAMPLE} has no Chat Trigger`);
+	const nodes = shipped.nodes.map((node) => {
+		if (node === chat) {
+			const item = { sessionId: 'e2e-chat', action: 'sendMessage', chatInput: message };
+			return {
+				...node,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: `return [{ json: ${JSON.stringify(item)} }];` },
+			};
+		}
+		if (node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')
+			return { ...node, credentials: { openAiApi: { id: ids.model, name: 'Scripted model' } } };
+		return node;
+	});
+	const start = {
+		id: 'start',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		parameters: {},
+		position: [-200, 0],
+	};
+	const workflow: ExampleWorkflow = {
+		...shipped,
+		nodes: [start, ...nodes],
+		connections: {
+			...shipped.connections,
+			Start: { main: [[{ node: chat.name, type: 'main', index: 0 }]] },
+		},
+	};
+	return workflow;
+}
+
 /** One agent run: n8n starts, the agent asks the model and runs the tools. */
 const RUN_TIMEOUT = 180_000;
 
@@ -201,16 +248,16 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 			}),
 		) as number[];
 
-	const run = async (turns: Turn[], triggerDeal: number, deleteOptions: Json = {}) => {
+	const runWorkflow = async (turns: Turn[], workflow: object) => {
 		model.script(turns);
-		const result = await n8n.execute(
-			await n8n.importWorkflow(agentWorkflow(credentialIds, triggerDeal, deleteOptions)),
-		);
+		const result = await n8n.execute(await n8n.importWorkflow(workflow));
 		expect(
 			scanForSecrets({ stdout: result.stdout, stderr: result.stderr }, [...secrets.values()]),
 		).toEqual([]);
 		return result;
 	};
+	const run = (turns: Turn[], triggerDeal: number, deleteOptions: Json = {}) =>
+		runWorkflow(turns, agentWorkflow(credentialIds, triggerDeal, deleteOptions));
 	const agentAnswer = (result: ExecuteResult) => n8n.outputItems(result.execution, AGENT)[0]?.json;
 
 	it(
@@ -317,6 +364,62 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 			expect(model.requests).toHaveLength(3);
 			expect(portal.deletedIds().sort()).toEqual([first, second].sort());
 			expect(portal.hasOpportunity(triggerDeal)).toBe(true);
+		},
+		RUN_TIMEOUT,
+	);
+	it(
+		'the shipped example: finds only lost deals closed before the date the model chose, and its Delete tool only dry-runs',
+		async () => {
+			const lostStage = (portal.stages() as Array<{ id: number; stageType: number }>).find(
+				(stage) => stage.stageType === 2,
+			)!.id;
+			const lostOn = (date: string) =>
+				portal.createOpportunity({
+					title: `${KEYWORD} lost ${date}`,
+					stageId: lostStage,
+					actualCloseDate: Date.parse(`${date}T12:00:00Z`),
+				}) as number;
+			const old = [lostOn('2024-03-10'), lostOn('2024-11-30')];
+			const recent = lostOn('2026-11-01');
+			const open = portal.createOpportunity({ title: `${KEYWORD} open` }) as number;
+			const listed: number[] = [];
+			const result = await runWorkflow(
+				[
+					{ tool: 'Find', args: { closedBefore: '2025-01-01' } },
+					(request) => {
+						const found = JSON.parse(lastToolAnswer(request)) as Json[];
+						listed.push(...found.filter((deal) => 'id' in deal).map((deal) => deal.id as number));
+						return { tool: 'Delete', args: { opportunityIds: old } };
+					},
+					{ answer: 'That was a dry run: nothing was deleted.' },
+				],
+				runnableExample(credentialIds, 'Which lost deals closed before 2025-01-01? Delete them.'),
+			);
+			expect(result.exitCode).toBe(0);
+			// The author's instructions reached the model.
+			expect(JSON.stringify(model.requests[0].body.messages[0])).toContain('Deleting is permanent');
+			// Stage Type Lost is the author's: whatever the model asks, only lost deals closed before its date.
+			expect(listed).toEqual(expect.arrayContaining(old));
+			expect(listed).not.toContain(recent);
+			expect(listed).not.toContain(open);
+			for (const id of listed) {
+				const deal = portal.getOpportunity(id) as { stageId: number; actualCloseDate: number };
+				expect(deal.stageId).toBe(lostStage);
+				expect(deal.actualCloseDate).toBeLessThan(Date.parse('2025-01-01T00:00:00Z'));
+			}
+			// Dry Run is on in the shipped file: the model is told so, and nothing is deleted.
+			expect(JSON.parse(lastToolAnswer(model.requests[2]))).toEqual(
+				old.map((id) => ({
+					id,
+					title: expect.stringContaining(KEYWORD),
+					dryRun: 'not deleted: this is a dry run',
+					historyEvents: 0,
+					files: 0,
+					tasks: 0,
+				})),
+			);
+			expect(portal.deletedIds()).toEqual([]);
+			expect(agentAnswer(result)).toEqual({ output: 'That was a dry run: nothing was deleted.' });
 		},
 		RUN_TIMEOUT,
 	);

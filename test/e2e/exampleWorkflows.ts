@@ -13,6 +13,8 @@ export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const MANUAL_EXAMPLE = 'delete-lost-deals.json';
 /** The same chain behind a Schedule Trigger. */
 export const NIGHTLY_EXAMPLE = 'nightly-delete-lost-deals.json';
+/** Chat Trigger → AI Agent with the Get and Delete tools (Stage Type Lost, Delete Limit 10, Dry Run on). */
+export const AI_AGENT_EXAMPLE = 'ai-agent-clean-up.json';
 /** Every file under examples/, so a new example is imported by the tests without editing them. */
 export const EXAMPLE_FILES = fs
 	.readdirSync(EXAMPLES_DIR)

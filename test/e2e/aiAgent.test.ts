@@ -12,11 +12,11 @@ import {
 	ensureN8nInstalled,
 	filesN8nWrote,
 	nodeRuns,
-	PACKAGE_NAME,
 	type ExecuteResult,
 	type N8nInstance,
 } from './harness';
 import { AI_AGENT_EXAMPLE, readExampleWorkflow, type ExampleWorkflow } from './exampleWorkflows';
+import { addKeywordDeals, DELETE_TOOL, KEYWORD, toolNodes, workflowNode } from './toolWorkflows';
 import {
 	startOpenAiStub,
 	type ChatRequest,
@@ -32,8 +32,6 @@ type Json = Record<string, unknown>;
 
 const VERSION = defaultN8nVersion();
 const AGENT = 'AI Agent';
-/** The word the scripted model searches for; only the deals added with it carry it. */
-const KEYWORD = 'Zephyr';
 
 /** What the last tool answered, as the model receives it: the content of the last `tool` message. */
 function lastToolAnswer(request: ChatRequest): string {
@@ -47,39 +45,24 @@ function agentWorkflow(
 	triggerDeal: number,
 	deleteOptions: Json,
 ) {
-	const onlyoffice = { onlyofficeApi: { id: ids.portal, name: 'ONLYOFFICE agent' } };
-	const node = (
-		name: string,
-		type: string,
-		typeVersion: number,
-		parameters: object,
-		x: number,
-		y = 0,
-	) => ({
-		id: name.replace(/\W/g, '-'),
-		name,
-		type,
-		typeVersion,
-		parameters,
-		position: [x, y],
-	});
+	const tools = toolNodes({ id: ids.portal, name: 'ONLYOFFICE agent' }, deleteOptions, AGENT);
 	return {
 		name: `agent ${Date.now()}`,
 		// As the editor saves every new workflow: the AI Agent runs a tool before it reads the tool's answer.
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0),
+			workflowNode('Start', 'n8n-nodes-base.manualTrigger', 1, {}, [0, 0]),
 			// What a CRM Trigger would hand the agent: a deal with its `id`, which no tool may take as its choice.
-			node(
+			workflowNode(
 				'Trigger deal',
 				'n8n-nodes-base.code',
 				2,
 				{
 					jsCode: `return [{ json: { id: ${triggerDeal}, title: 'the deal that started the run' } }];`,
 				},
-				220,
+				[220, 0],
 			),
-			node(
+			workflowNode(
 				AGENT,
 				'@n8n/n8n-nodes-langchain.agent',
 				3.1,
@@ -88,10 +71,10 @@ function agentWorkflow(
 					text: 'Find the Zephyr deals and delete the ones the user named.',
 					options: {},
 				},
-				440,
+				[440, 0],
 			),
 			{
-				...node(
+				...workflowNode(
 					'Model',
 					'@n8n/n8n-nodes-langchain.lmChatOpenAi',
 					1.2,
@@ -99,44 +82,17 @@ function agentWorkflow(
 						model: { __rl: true, mode: 'id', value: 'scripted-model' },
 						options: {},
 					},
-					300,
-					200,
+					[300, 200],
 				),
 				credentials: { openAiApi: { id: ids.model, name: 'Scripted model' } },
 			},
-			{
-				...node(
-					'Find deals',
-					`${PACKAGE_NAME}.onlyofficeGetOpportunitiesTool`,
-					1,
-					{
-						filters: { keyword: "={{ $fromAI('keyword', 'A word in the deal title', 'string') }}" },
-					},
-					440,
-					200,
-				),
-				credentials: onlyoffice,
-			},
-			{
-				...node(
-					'Delete deals',
-					`${PACKAGE_NAME}.onlyofficeDeleteOpportunitiesTool`,
-					1,
-					{
-						options: deleteOptions,
-					},
-					580,
-					200,
-				),
-				credentials: onlyoffice,
-			},
+			...tools.nodes,
 		],
 		connections: {
 			Start: { main: [[{ node: 'Trigger deal', type: 'main', index: 0 }]] },
 			'Trigger deal': { main: [[{ node: AGENT, type: 'main', index: 0 }]] },
 			Model: { ai_languageModel: [[{ node: AGENT, type: 'ai_languageModel', index: 0 }]] },
-			'Find deals': { ai_tool: [[{ node: AGENT, type: 'ai_tool', index: 0 }]] },
-			'Delete deals': { ai_tool: [[{ node: AGENT, type: 'ai_tool', index: 0 }]] },
+			...tools.connections,
 		},
 	};
 }
@@ -239,14 +195,7 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 		expect(model.failures).toEqual([]);
 	});
 
-	const addZephyrDeals = (count: number) =>
-		Array.from({ length: count }, (_, i) =>
-			portal.addOpportunity({
-				title: `${KEYWORD} deal ${i + 1}`,
-				isPrivate: false,
-				accessList: [],
-			}),
-		) as number[];
+	const addZephyrDeals = (count: number) => addKeywordDeals(portal, count);
 
 	const runWorkflow = async (turns: Turn[], workflow: object) => {
 		model.script(turns);
@@ -313,7 +262,7 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 					tasks: 0,
 				})),
 			);
-			const kept = nodeRuns(result.execution!, 'Delete deals')[0].data?.ai_tool?.[0] ?? [];
+			const kept = nodeRuns(result.execution!, DELETE_TOOL)[0].data?.ai_tool?.[0] ?? [];
 			expect(kept.map((item) => Object.keys(item.binary ?? {}))).toEqual([['record'], ['record']]);
 		},
 		RUN_TIMEOUT,

@@ -14,11 +14,11 @@ import {
 	defaultN8nVersion,
 	ensureN8nInstalled,
 	filesN8nWrote,
-	PACKAGE_NAME,
 	type N8nInstance,
 	type N8nServer,
 	waitFor,
 } from './harness';
+import { addKeywordDeals, KEYWORD, toolNodes, workflowNode } from './toolWorkflows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
@@ -27,70 +27,36 @@ type Portal = Awaited<ReturnType<typeof startPortal>>;
 type Json = Record<string, unknown>;
 
 const VERSION = defaultN8nVersion();
-const KEYWORD = 'Zephyr';
+const MCP_SERVER = 'MCP Server';
 const MCP_PATH = 'onlyoffice-deals';
 const MCP_TOKEN = 'mcp-client-bearer-token-for-e2e';
 /** The author's limit: the client may delete 3 deals per call, however many it asks for. */
 const DELETE_LIMIT = 3;
 
 function mcpWorkflow(ids: { portal: string; bearer: string }) {
-	const onlyoffice = { onlyofficeApi: { id: ids.portal, name: 'ONLYOFFICE mcp' } };
-	const node = (
-		name: string,
-		type: string,
-		typeVersion: number,
-		parameters: object,
-		x: number,
-	) => ({
-		id: name.replace(/\W/g, '-'),
-		name,
-		type,
-		typeVersion,
-		parameters,
-		position: [x, 0],
-	});
+	const tools = toolNodes(
+		{ id: ids.portal, name: 'ONLYOFFICE mcp' },
+		{ deleteLimit: DELETE_LIMIT },
+		MCP_SERVER,
+	);
 	return {
 		name: `mcp ${Date.now()}`,
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
-				...node(
-					'MCP Server',
+				...workflowNode(
+					MCP_SERVER,
 					'@n8n/n8n-nodes-langchain.mcpTrigger',
 					2,
 					{ authentication: 'bearerAuth', path: MCP_PATH },
-					0,
+					[440, 0],
 				),
 				webhookId: 'c2b1e6f0-6d1c-4f51-9a4e-0d8f1e2a7b31',
 				credentials: { httpBearerAuth: { id: ids.bearer, name: 'MCP bearer' } },
 			},
-			{
-				...node(
-					'Find deals',
-					`${PACKAGE_NAME}.onlyofficeGetOpportunitiesTool`,
-					1,
-					{
-						filters: { keyword: "={{ $fromAI('keyword', 'A word in the deal title', 'string') }}" },
-					},
-					-200,
-				),
-				credentials: onlyoffice,
-			},
-			{
-				...node(
-					'Delete deals',
-					`${PACKAGE_NAME}.onlyofficeDeleteOpportunitiesTool`,
-					1,
-					{ options: { deleteLimit: DELETE_LIMIT } },
-					200,
-				),
-				credentials: onlyoffice,
-			},
+			...tools.nodes,
 		],
-		connections: {
-			'Find deals': { ai_tool: [[{ node: 'MCP Server', type: 'ai_tool', index: 0 }]] },
-			'Delete deals': { ai_tool: [[{ node: 'MCP Server', type: 'ai_tool', index: 0 }]] },
-		},
+		connections: tools.connections,
 	};
 }
 
@@ -124,16 +90,7 @@ describe(`The nodes as MCP tools of n8n ${VERSION}'s MCP Server Trigger`, () => 
 		const workflowId = await n8n.importWorkflow(mcpWorkflow({ portal: portalId, bearer }));
 		server = await n8n.startServer();
 		await server.signInAsOwner();
-		const { versionId } = await server.call<{ versionId: string }>(
-			'GET',
-			`/rest/workflows/${workflowId}`,
-		);
-		const activated = await server.call<{ active: boolean }>(
-			'POST',
-			`/rest/workflows/${workflowId}/activate`,
-			{ versionId },
-		);
-		expect(activated.active).toBe(true);
+		expect(await server.activateWorkflow(workflowId)).toBe(true);
 		// n8n registers the trigger's webhooks a moment after it answers: until then the path answers 404.
 		await waitFor(
 			'the MCP Server Trigger to answer',
@@ -179,14 +136,7 @@ describe(`The nodes as MCP tools of n8n ${VERSION}'s MCP Server Trigger`, () => 
 			text: content.map((part) => part.text ?? '').join('\n'),
 		};
 	};
-	const addZephyrDeals = (count: number) =>
-		Array.from({ length: count }, (_, i) =>
-			portal.addOpportunity({
-				title: `${KEYWORD} deal ${i + 1}`,
-				isPrivate: false,
-				accessList: [],
-			}),
-		) as number[];
+	const addZephyrDeals = (count: number) => addKeywordDeals(portal, count);
 
 	test('lists the two tools, each saying what it does', async () => {
 		const { tools } = await client.listTools();

@@ -297,6 +297,23 @@ export class N8nServer {
 		});
 	}
 
+	/**
+	 * Publishes (activates) a stored workflow as the editor's toggle does: n8n 2.x activates the version it is
+	 * given, so the current one is read first. Returns whether n8n says it is active.
+	 */
+	async activateWorkflow(workflowId: string): Promise<boolean> {
+		const { versionId } = await this.call<{ versionId: string }>(
+			'GET',
+			`/rest/workflows/${workflowId}`,
+		);
+		const activated = await this.call<{ active: boolean }>(
+			'POST',
+			`/rest/workflows/${workflowId}/activate`,
+			{ versionId },
+		);
+		return activated.active;
+	}
+
 	/** The node types n8n loaded (GET /types/nodes.json, as the editor fetches them; needs a signed-in user). */
 	async nodeTypeNames(): Promise<string[]> {
 		const response = await this.request<Array<{ name: string }>>('GET', '/types/nodes.json');

@@ -28,6 +28,30 @@ function canAccess(user, deal) {
 }
 
 /**
+ * CRMSecurity.CanAccessTo(contact): seeded contacts are readable by every CRM user; a private one (with an
+ * access list) only by CRM administrators and the users on its list.
+ * @param {Employee} user
+ * @param {import('./seed').Contact} contact
+ */
+function canAccessContact(user, contact) {
+	return !contact.accessList || user.crm === 'admin' || contact.accessList.includes(user.id);
+}
+
+/**
+ * TagDao's lookup: a tag equal to `title` after trim + lower-case is the tag (its stored casing wins);
+ * otherwise `title` becomes a new one. Returns the title as stored.
+ * @param {string[]} tags  the portal's tags, in creation order (appended to)
+ * @param {string} title
+ */
+function storedTag(tags, title) {
+	const key = title.trim().toLowerCase();
+	const found = tags.find((t) => t.trim().toLowerCase() === key);
+	if (found !== undefined) return found;
+	tags.push(title);
+	return title;
+}
+
+/**
  * @typedef {object} DealQuery  the filter's parameters, as DealDao.GetDeals takes them
  * @property {string} [keyword]  every space-separated word must start the title or description or follow a space in it
  * @property {number} [stageType]
@@ -325,4 +349,4 @@ function sortKind(sortBy) {
 	return 'unparsed';
 }
 
-module.exports = { DealStore, canAccess, sortKind };
+module.exports = { DealStore, canAccess, canAccessContact, sortKind, storedTag };

@@ -65,6 +65,25 @@
  *   contentType, bytes }] }, `fileExists(id)`, `recordCounts()` → { events, tasks, files },
  *   `canRead(userKey, id)`, `auditEvents()`.
  *
+ * Restoring a deal (docs/onlyoffice-api.md "Restoring"; tests in restore.test.ts). Everything created reads back
+ * through the routes above as a seeded record does, and goes with the deal when it is deleted.
+ * - Routes: `PUT crm/opportunity/{id}/creationdate` and `…/lastmodifeddate` (read access suffices; answer
+ *   `"response":{}`; no date stores year 1), `POST crm/opportunity/{id}/tag` and `POST crm/opportunity/taglist`
+ *   (the name back, so `count` is its length; an existing tag matched case-insensitively, its casing kept; the
+ *   batch stops at the first failure), `POST crm/opportunity/{id}/customfield/{fieldid}` (trimmed, "" clears,
+ *   an unknown field 500, no permission check), `POST crm/opportunity/{id}/files/upload` (multipart or a raw
+ *   body named by Content-Disposition; the deal is ignored and each file stored unattached — nobody can
+ *   download it — and only the last answered; none, empty or too large: 500; `storeOriginalFileFlag` saved as
+ *   the user's setting), `POST crm/opportunity/{id}/files` (`fileids`: a -2 event dated now),
+ *   `POST crm/history` (`fileId[]` attaches uploads, `created` kept, the caller the author, -3 refused),
+ *   `POST crm/task` (created open whatever is sent), `PUT crm/task/{id}/close`, `PUT crm/task/{id}/creationdate`,
+ *   `POST crm/opportunity/{id}/contact/{contactid}`. `POST crm/opportunity` refuses a contact the caller cannot
+ *   read (403) and drops such participants.
+ * - Options: `privateContacts` (that many private companies after the seeded contacts, readable only by CRM
+ *   admins and one staff user), `maxUploadBytes` (default 100 MiB).
+ * - Methods: `unattachedFiles()` → [{ id, title, contentType, bytes, createdBy }], `storeOriginalFiles(userKey)`
+ *   (the user's Files setting StoreOriginalFiles: true until an upload sets it), `privateContactIds()`.
+ *
  * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
  * for which `match({ method, path, query })` is true (every request when no `match`):
  * - { type: 'status', status, body?, contentType?, headers?, retryAfter? }: answers `status` (429, 503 with
@@ -91,7 +110,7 @@ const https = require('https');
 
 const { Authenticator } = require('./auth');
 const { selfSignedCertificate } = require('./certificate');
-const { DealStore } = require('./deals');
+const { DealStore, storedTag } = require('./deals');
 const { FaultQueue, LOGIN_PAGE } = require('./faults');
 const { handleApi } = require('./routes');
 const { closedDeals, searchScenario } = require('./scenarios');
@@ -131,6 +150,9 @@ const { dealAlone } = require('./routes');
  * @property {string} [publicUrl]  the address the portal believes it has, in each file's `viewUrl` (default `url`)
  * @property {'local' | 's3'} [fileStorage]  's3': a download answers 302 to a presigned `/storage/…` address,
  *   which refuses requests that bring Authorization or a cookie
+ * @property {number} [privateContacts]  that many private companies after the seeded contacts, readable only by
+ *   CRM admins and the staff user Dana Whitfield (default 0)
+ * @property {number} [maxUploadBytes]  the largest file `…/files/upload` takes (default 100 MiB)
  *
  * @typedef {object} DemoUser
  * @property {string} id  lowercase GUID
@@ -175,6 +197,8 @@ async function startPortal(options = {}) {
 		scenario,
 		stageCloseQuirk = true,
 		countCacheMs = 30_000,
+		privateContacts = 0,
+		maxUploadBytes = 100 * 1024 * 1024,
 	} = options;
 	let clock = options.now ?? Date.now;
 	const now = () => clock();
@@ -202,6 +226,8 @@ async function startPortal(options = {}) {
 		displayNameOf: (id) => names.get(id) ?? '',
 	});
 	const auth = new Authenticator(catalog.employees, now);
+	// After the scenarios, which pick from the seeded contacts, and before the wrappers, which index them all.
+	catalog.contacts.push(...privateCompanies(catalog, privateContacts));
 	const wrappers = createWrappers(catalog);
 	const records = new RecordStore(
 		{ catalog, wrappers, seed, offsetMinutes: timeZoneOffsetMinutes },
@@ -222,12 +248,12 @@ async function startPortal(options = {}) {
 		stageCloseQuirk,
 		countCacheMs,
 		countCache: new Map(),
+		maxUploadBytes,
 	};
 
 	/** Adds a tag title to the portal's tags unless one equal after trim + lower-case exists. @param {string} title */
 	function addTag(title) {
-		const key = title.trim().toLowerCase();
-		if (!catalog.tags.some((t) => t.trim().toLowerCase() === key)) catalog.tags.push(title);
+		storedTag(catalog.tags, title);
 	}
 	const faults = new FaultQueue();
 	/** @type {RequestLogEntry[]} */
@@ -263,14 +289,15 @@ async function startPortal(options = {}) {
 		res.once('close', () => (clientGone = !res.writableFinished));
 		const method = req.method ?? 'GET';
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		const rawBody = await readBody(req);
-		const entry = logEntry(method, url, req.headers, rawBody);
+		const rawBytes = await readBody(req);
+		const rawBody = rawBytes.toString('utf8');
+		const entry = logEntry(method, url, req.headers, rawBody, rawBytes.length);
 		requests.push(entry);
 		if (latencyMs > 0) await delay(latencyMs);
 
 		/** Carries the request out and notes who made it. */
 		const act = async () => {
-			const answer = handleApi(state, { method, url, headers: req.headers, rawBody });
+			const answer = handleApi(state, { method, url, headers: req.headers, rawBody, rawBytes });
 			if (answer.identity)
 				entry.auth = { user: answer.identity.user.key, via: answer.identity.via };
 			if (answer.commit) {
@@ -543,13 +570,34 @@ async function startPortal(options = {}) {
 			);
 			const files = events
 				.flatMap((event) => event.fileIds)
-				.map((fileId) => {
-					const file = /** @type {import('./records').StoredFile} */ (records.files.get(fileId));
+				.map((fileId) => records.files.get(fileId))
+				.filter((file) => file !== undefined)
+				.map((file) => {
 					const { title, contentType } = file;
 					return { id: file.id, title, contentType, bytes: Buffer.from(file.bytes) };
 				});
 			return { ...wire, files };
 		},
+		/**
+		 * Files uploaded (`…/files/upload`) that no event holds yet, oldest first (copies): nobody can read them.
+		 * @returns {{ id: number, title: string, contentType: string, bytes: Buffer, createdBy: string }[]}
+		 */
+		unattachedFiles: () =>
+			records.unattached().map((file) => ({
+				id: file.id,
+				title: file.title,
+				contentType: file.contentType,
+				bytes: Buffer.from(file.bytes),
+				createdBy: file.createById,
+			})),
+		/**
+		 * The demo user's Files setting StoreOriginalFiles, which every upload overwrites with its
+		 * `storeOriginalFileFlag` (false when not sent); true until the user uploads.
+		 * @param {keyof typeof catalog.demoUsers} userKey
+		 */
+		storeOriginalFiles: (userKey) => records.storeOriginal.get(demo(userKey).id) ?? true,
+		/** IDs of the private contacts (`privateContacts`), ascending. */
+		privateContactIds: () => catalog.contacts.filter((c) => c.accessList).map((c) => c.id),
 		/** @param {number} id  whether the file (and its content) is still stored */
 		fileExists: (id) => records.files.has(id),
 		/** How many history events, tasks and files the portal holds (deals' and contacts'). */
@@ -599,6 +647,28 @@ function* seedDeals(catalog, count, extra = []) {
 	yield createDeal(catalog, last + 2, { tenant: 'other' });
 }
 
+/**
+ * Private companies after the seeded contacts: share type None with an access list, which leaves out every
+ * demo user but the CRM admin (who reads every contact).
+ * @param {import('./seed').Catalog} catalog
+ * @param {number} count
+ * @returns {import('./seed').Contact[]}
+ */
+function privateCompanies(catalog, count) {
+	const reader =
+		catalog.employees.find((e) => e.userName === 'dana.whitfield') ?? catalog.demoUsers.admin;
+	const first = catalog.contacts.length + 1;
+	return Array.from({ length: count }, (_, n) => ({
+		id: first + n,
+		isCompany: true,
+		displayName: `Private Holding ${n + 1}`,
+		companyId: null,
+		shareType: /** @type {0} */ (0),
+		currency: null,
+		accessList: [reader.id],
+	}));
+}
+
 /** @param {Employee} e @returns {DemoUser} */
 function demoUser(e) {
 	if (!e.password || !e.token) throw new Error(`${e.key} is not a demo user`);
@@ -612,13 +682,13 @@ function demoUser(e) {
 	};
 }
 
-/** @param {http.IncomingMessage} req @returns {Promise<string>} */
+/** @param {http.IncomingMessage} req @returns {Promise<Buffer>} bytes: an upload is not text */
 function readBody(req) {
 	return new Promise((resolve, reject) => {
 		/** @type {Buffer[]} */
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
 }
@@ -658,14 +728,16 @@ function statusAnswer(fault) {
 }
 
 /**
- * A log entry with secrets taken out.
+ * A log entry with secrets taken out; a file's bytes (multipart, octet-stream) are logged as their length.
  * @param {string} method
  * @param {URL} url
  * @param {http.IncomingHttpHeaders} headers
  * @param {string} rawBody
+ * @param {number} byteLength
  * @returns {RequestLogEntry}
  */
-function logEntry(method, url, headers, rawBody) {
+function logEntry(method, url, headers, rawBody, byteLength) {
+	const binary = /^\s*(multipart\/|application\/octet-stream)/i.test(headers['content-type'] ?? '');
 	/** @type {Record<string, string | string[]>} */
 	const query = {};
 	for (const [key, value] of url.searchParams) {
@@ -682,7 +754,7 @@ function logEntry(method, url, headers, rawBody) {
 		path: url.pathname,
 		query,
 		headers: shownHeaders,
-		body: redactBody(rawBody),
+		body: binary ? `[${byteLength} bytes]` : redactBody(rawBody),
 		status: 0,
 	};
 }

@@ -33,7 +33,8 @@ const { between, pick, randomBytes, stream, DAY } = require('./seed');
  * @property {number} id
  * @property {number | null} dealId
  * @property {number | null} contactId
- * @property {number} categoryId  > 0 a list category; -1 TaskClosed, -2 FilesUpload
+ * @property {number} categoryId  > 0 a list category; -1 TaskClosed, -2 FilesUpload (-3 MailMessage is never stored:
+ *   the server would fetch the mail, and the stand-in has none)
  * @property {string} content
  * @property {number} created  epoch ms
  * @property {string} createById
@@ -60,7 +61,16 @@ const { between, pick, randomBytes, stream, DAY } = require('./seed');
  * @property {Buffer} bytes
  * @property {number} created
  * @property {string} createById
- * @property {number} eventId  the event it is attached through
+ * @property {number | null} eventId  the first event it was attached to, which decides who may read it; null for
+ *   an upload no event holds yet (nobody may read it)
+ *
+ * @typedef {object} NewEvent  what `POST history` and `POST …/files` store
+ * @property {number | null} dealId
+ * @property {number | null} contactId
+ * @property {number} categoryId
+ * @property {string} content
+ * @property {number} created  epoch ms
+ * @property {string} createById
  */
 
 /** Categories of history (crm_list_item, list type 3) and the system ones, as `category` goes on the wire. */
@@ -71,6 +81,7 @@ const HISTORY_CATEGORIES = [
 	{ id: 4, title: 'Meeting', description: '', color: '', imagePath: 'event_category_meeting.png' },
 	{ id: -1, title: 'Task closed', description: '', color: '', imagePath: null },
 	{ id: -2, title: 'Attached file', description: '', color: '', imagePath: null },
+	{ id: -3, title: 'Mail message', description: '', color: '', imagePath: null },
 ];
 const TASK_CATEGORIES = [
 	{ id: 5, title: 'Call', description: '', color: '', imagePath: 'task_category_call.png' },
@@ -84,6 +95,14 @@ const TASK_CATEGORIES = [
 		imagePath: 'task_category_follow_up.png',
 	},
 ];
+/**
+ * ListItemDao.GetByID: any list item by id, whatever its list (a task category is a valid event category and
+ * the other way round), or a system category for a negative id.
+ * @param {number} id
+ */
+function listItem(id) {
+	return [...HISTORY_CATEGORIES, ...TASK_CATEGORIES].find((c) => c.id === id);
+}
 const TAGS = ['hot lead', 'renewal', 'enterprise', 'needs legal', 'Q4', 'partner deal', 'upsell'];
 const NOTES = [
 	'Called the customer: they want the quote by Friday.',
@@ -149,6 +168,8 @@ class RecordStore {
 		this.lastEventId = 0;
 		this.lastTaskId = 0;
 		this.lastFileId = 0;
+		/** @type {Map<string, boolean>} user id → Files' StoreOriginalFiles, as an upload saves it (default true) */
+		this.storeOriginal = new Map();
 		// A copy: the seed's field list is shared by every portal of the process.
 		if (options) this.catalog.fields = [...this.catalog.fields, { ...HEADING_FIELD }];
 	}
@@ -163,7 +184,8 @@ class RecordStore {
 		if (!options) return;
 		for (const deal of deals) if (deal.tenant === 'main') this.seedDeal(deal, options, addTag);
 		const random = stream(this.seed, 'contact records');
-		const contacts = this.catalog.contacts;
+		// Private contacts (`privateContacts`) come after the seeded ones and take no part in the seed.
+		const contacts = this.catalog.contacts.filter((c) => !c.accessList);
 		for (let n = 0; n < (options.otherEvents ?? 10); n++) {
 			const contact = pick(random, contacts);
 			this.addEvent(random, { dealId: null, contactId: contact.id, after: Date.UTC(2023, 0, 2) });
@@ -288,6 +310,71 @@ class RecordStore {
 		this.tasks.set(task.id, task);
 	}
 
+	/**
+	 * A history event as `POST history` (or `POST …/files`) stores it: the next id, dates to the second (the
+	 * column has no fraction), no files yet.
+	 * @param {NewEvent} fields
+	 */
+	createEvent(fields) {
+		/** @type {HistoryEvent} */
+		const event = {
+			id: ++this.lastEventId,
+			...fields,
+			created: toSecond(fields.created),
+			fileIds: [],
+		};
+		this.events.set(event.id, event);
+		return event;
+	}
+
+	/**
+	 * RelationshipEventDao.AttachFiles: tags each file with the event. IDs of files that do not exist are tagged
+	 * too but never show; a file that already has an event keeps the first one's access.
+	 * @param {HistoryEvent} event
+	 * @param {number[]} fileIds
+	 */
+	attach(event, fileIds) {
+		for (const id of fileIds) {
+			const file = this.files.get(id);
+			if (!file || event.fileIds.includes(id)) continue;
+			event.fileIds.push(id);
+			file.eventId ??= event.id;
+		}
+	}
+
+	/**
+	 * A file uploaded into the CRM's folder (`…/files/upload`): stored, but attached to no event.
+	 * @param {{ title: string, contentType: string, bytes: Buffer, created: number, createById: string }} fields
+	 */
+	storeUpload(fields) {
+		/** @type {StoredFile} */
+		const file = { id: ++this.lastFileId, ...fields, eventId: null };
+		this.files.set(file.id, file);
+		return file;
+	}
+
+	/**
+	 * A task as `POST task` stores it: the next id, open, dates to the second.
+	 * @param {Omit<Task, 'id' | 'isClosed'>} fields
+	 */
+	createTask(fields) {
+		/** @type {Task} */
+		const task = {
+			id: ++this.lastTaskId,
+			...fields,
+			deadline: toSecond(fields.deadline),
+			created: toSecond(fields.created),
+			isClosed: false,
+		};
+		this.tasks.set(task.id, task);
+		return task;
+	}
+
+	/** Files uploaded and attached to no event yet, oldest first. */
+	unattached() {
+		return [...this.files.values()].filter((file) => file.eventId === null);
+	}
+
 	/** Who writes events and tasks: CRM users of every portal (not `extraUsers`, so the records do not change with them). */
 	crmUsers() {
 		return this.catalog.employees.filter(
@@ -342,7 +429,11 @@ class RecordStore {
 	 */
 	eventWire(event, user, dealOf) {
 		const w = this.wrappers;
-		const category = HISTORY_CATEGORIES.find((c) => c.id === event.categoryId);
+		const category = listItem(event.categoryId);
+		// A file deleted with another deal's event leaves its ID on a contact's event: it no longer shows.
+		const files = event.fileIds
+			.map((id) => this.files.get(id))
+			.filter((file) => file !== undefined);
 		return dropDefaults(
 			{
 				createBy: w.employee(event.createById),
@@ -352,12 +443,7 @@ class RecordStore {
 				contact: event.contactId === null ? undefined : w.contact(event.contactId),
 				entity: this.entityOf(event, dealOf),
 				canEdit: user.crm === 'admin' || event.createById === user.id,
-				files:
-					event.fileIds.length > 0
-						? event.fileIds.map((id) =>
-								this.fileWire(/** @type {StoredFile} */ (this.files.get(id))),
-							)
-						: undefined,
+				files: files.length > 0 ? files.map((file) => this.fileWire(file)) : undefined,
 				id: event.id,
 			},
 			['entity'],
@@ -372,7 +458,7 @@ class RecordStore {
 	 */
 	taskWire(task, user, dealOf) {
 		const w = this.wrappers;
-		const category = TASK_CATEGORIES.find((c) => c.id === task.categoryId);
+		const category = listItem(task.categoryId);
 		return dropDefaults(
 			{
 				createBy: w.employee(task.createById),
@@ -478,15 +564,18 @@ class RecordStore {
 	}
 
 	/**
-	 * Whether the caller may download a file: it is attached through an event of a deal the caller can read,
-	 * or of a contact (seeded contacts are public).
+	 * Whether the caller may download a file (FileSecurity.CanRead): it is attached through an event of a deal
+	 * the caller can read, or of a contact the caller can read (every seeded one). An upload no event holds yet
+	 * is readable by nobody, not even an administrator: the check finds no event to ask.
 	 * @param {StoredFile} file
 	 * @param {(id: number) => Deal | undefined} dealOf  the deal as the caller may read it
+	 * @param {(id: number) => boolean} [canReadContact]  default: every contact
 	 */
-	canDownload(file, dealOf) {
-		const event = this.events.get(file.eventId);
+	canDownload(file, dealOf, canReadContact = () => true) {
+		const event = file.eventId === null ? undefined : this.events.get(file.eventId);
 		if (!event) return false;
-		return event.dealId === null ? true : dealOf(event.dealId) !== undefined;
+		if (event.dealId !== null) return dealOf(event.dealId) !== undefined;
+		return event.contactId === null || canReadContact(event.contactId);
 	}
 }
 
@@ -523,6 +612,11 @@ function categoryWire(c) {
 	);
 }
 
+/** A date as a DATETIME column keeps it: whole seconds. @param {number} epochMs */
+function toSecond(epochMs) {
+	return Math.floor(epochMs / 1000) * 1000;
+}
+
 /** FileSizeComment.FilesSizeToString: "812 bytes", "12.06 KB", "3.20 MB". @param {number} bytes */
 function contentLength(bytes) {
 	if (bytes < 1024) return `${bytes} bytes`;
@@ -530,4 +624,4 @@ function contentLength(bytes) {
 	return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
-module.exports = { RecordStore };
+module.exports = { RecordStore, listItem, toSecond };

@@ -6,8 +6,10 @@
  * then the CRMApi method, whose ArgumentException/ItemNotFound/Security errors become error envelopes.
  */
 
-const { HRESULT, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
-const { sortKind, canAccess } = require('./deals');
+const { HRESULT, MIN_EPOCH, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
+const { sortKind, canAccess, canAccessContact, storedTag } = require('./deals');
+const { listItem, toSecond } = require('./records');
+const { baseName, boundaryOf, dispositionParams, parseMultipart } = require('./multipart');
 
 /** @typedef {import('./seed').Employee} Employee */
 /** @typedef {import('./seed').Deal} Deal */
@@ -23,6 +25,7 @@ const { sortKind, canAccess } = require('./deals');
  * @property {URL} url
  * @property {import('http').IncomingHttpHeaders} headers
  * @property {string} rawBody
+ * @property {Buffer} [rawBytes]  the same body as bytes (a file upload is not text)
  *
  * @typedef {object} Answer
  * @property {number} status
@@ -46,6 +49,7 @@ const { sortKind, canAccess } = require('./deals');
  * @property {number} [countCacheMs]  how long GetDealsCount answers from its cache (default 30 s, 0: never)
  * @property {Map<string, { value: number, expires: number, generation: string }>} [countCache]
  * @property {number} [deletePauseMs]  > 0: the bulk delete loads, then leaves the deletion to `commit`
+ * @property {number} [maxUploadBytes]  the largest file `…/files/upload` takes (default 100 MiB)
  *
  * @typedef {object} Call  what a route handler gets
  * @property {Employee} user
@@ -53,7 +57,9 @@ const { sortKind, canAccess } = require('./deals');
  * @property {(name: string) => string | undefined} query  a query parameter, name case-insensitive
  * @property {(name: string) => string[]} [queryAll]  every value of a query parameter (also `name[]`)
  * @property {number} [offsetMinutes]  the portal's UTC offset, for dates without one
- * @property {() => Record<string, unknown>} params  the body's parameters (JSON or form)
+ * @property {() => Record<string, unknown>} params  the body's parameters (JSON, form or multipart fields)
+ * @property {() => Record<string, string[]>} [queryParams]  the query string's parameters (`name[]` as `name`)
+ * @property {ApiRequest} [request]  the request itself, for a method that reads the raw body
  */
 
 class ApiError extends Error {
@@ -86,6 +92,8 @@ const FILE_HANDLER = '/products/files/httphandlers/filehandler.ashx';
 const STORAGE = '/storage/';
 const PORTAL_OFFSET = 180;
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+/** `web.available-file-size`: the largest file Files takes by default. */
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const GUID_PATTERN = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** @typedef {(call: Call, state: ApiState) => Answer} Handler */
@@ -112,6 +120,19 @@ const ROUTES = [
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/([^/]+)\/files$/, dealFiles],
 	['GET', /^\/api\/2\.0\/crm\/history\/filter$/, historyFilter],
 	['GET', /^\/api\/2\.0\/crm\/task\/filter$/, taskFilter],
+	// Restoring a deal (docs/onlyoffice-api.md, "Restoring"): the IDs in these paths are `[0-9]+` on the server.
+	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/creationdate$/, setDealCreationDate],
+	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/lastmodifeddate$/, setDealLastModifiedDate],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/tag$/, addTagTo],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/taglist$/, addTagToBatch],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/customfield\/(\d+)$/, setFieldValue],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/files\/upload$/, uploadFiles],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/files$/, attachFiles],
+	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/contact\/(\d+)$/, addMember],
+	['POST', /^\/api\/2\.0\/crm\/history$/, addHistory],
+	['POST', /^\/api\/2\.0\/crm\/task$/, createTask],
+	['PUT', /^\/api\/2\.0\/crm\/task\/(\d+)\/close$/, closeTask],
+	['PUT', /^\/api\/2\.0\/crm\/task\/(\d+)\/creationdate$/, setTaskCreationDate],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/stage\/(\d+)$/, updateToStage],
 	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)$/, updateDeal],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/filter$/, filter],
@@ -176,6 +197,8 @@ function route(state, request, path, user, params) {
 					queryAll: queryValues(request.url),
 					offsetMinutes: state.offsetMinutes,
 					params,
+					queryParams: () => fieldsOf(request.url.searchParams),
+					request,
 				},
 				state,
 			);
@@ -402,7 +425,8 @@ function taskFilter(call, state) {
 
 /**
  * Files' download handler: the file's current bytes for a caller who can read the event's deal or contact
- * (403 otherwise), 404 for a file that is gone. Answers in plain text, not the API's envelope.
+ * (403 otherwise, and for an upload no event holds yet), 404 for a file that is gone. Answers in plain text,
+ * not the API's envelope.
  * @param {ApiState} state
  * @param {URL} url
  * @param {Employee} user
@@ -419,7 +443,9 @@ function downloadFile(state, url, user) {
 	const file = state.records.files.get(Number(query('fileid')));
 	if (!file) return text(404, 'The file was not found');
 	const dealOf = (/** @type {number} */ id) => state.store.readable(user, id);
-	if (user.crm === 'none' || !state.records.canDownload(file, dealOf))
+	const canReadContact = (/** @type {number} */ id) =>
+		readableContact(state, user, id) !== undefined;
+	if (user.crm === 'none' || !state.records.canDownload(file, dealOf, canReadContact))
 		return text(403, 'You do not have enough permissions to view the file');
 	if (state.records.fileStorage === 's3') {
 		// FileHandler's DownloadFile: the bytes come from the storage, by a presigned address of its own.
@@ -651,13 +677,9 @@ function unauthorized(request) {
  * @returns {Record<string, unknown>}
  */
 function bodyParams(request) {
-	if (isForm(request)) {
-		/** @type {Record<string, string[]>} */
-		const params = {};
-		for (const [key, value] of new URLSearchParams(request.rawBody))
-			(params[key.replace(/\[\]$/, '')] ??= []).push(value);
-		return params;
-	}
+	if (isForm(request)) return fieldsOf(new URLSearchParams(request.rawBody));
+	const boundary = boundaryOf(request.headers['content-type']);
+	if (boundary !== undefined) return parseMultipart(bodyBytes(request), boundary).fields;
 	if (mediaType(request) !== 'application/json' || request.rawBody.trim() === '') return {};
 	let value;
 	try {
@@ -666,6 +688,22 @@ function bodyParams(request) {
 		throw invalidArguments();
 	}
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+/**
+ * Form fields by name, every value kept; `name[]` is `name`.
+ * @param {URLSearchParams} search
+ */
+function fieldsOf(search) {
+	/** @type {Record<string, string[]>} */
+	const params = {};
+	for (const [key, value] of search) (params[key.replace(/\[\]$/, '')] ??= []).push(value);
+	return params;
+}
+
+/** @param {ApiRequest} request */
+function bodyBytes(request) {
+	return request.rawBytes ?? Buffer.from(request.rawBody, 'utf8');
 }
 
 /** @param {ApiRequest} request */
@@ -813,7 +851,8 @@ function listTags(call, state) {
 }
 
 /**
- * CreateDeal: 201 with the new deal. The primary contact joins the participants; the deal is private only
+ * CreateDeal: 201 with the new deal, as `GET opportunity/{id}` writes it (the same ToOpportunityWrapper). The
+ * primary contact joins the participants, those the caller cannot read are dropped; the deal is private only
  * with isPrivate and a non-empty access list (the creator is added to it); the actual close date is stored
  * as sent.
  * @type {Handler}
@@ -832,13 +871,13 @@ function createDeal(call, state) {
 		...fields,
 		createById: call.user.id,
 		created: now,
-		memberIds: existingContacts(state, members),
+		memberIds: readableContacts(state, call.user, members),
 		...access(call.user, body),
 		customFields: customFieldValues(state, body, []),
 		tags: [],
 	};
 	state.store.add(deal);
-	return single(201, state.wrappers.opportunity(deal, 'single'));
+	return single(201, dealAlone(state, deal));
 }
 
 /**
@@ -856,7 +895,7 @@ function updateDeal(call, state) {
 	if (!canAccess(call.user, deal)) throw accessDenied();
 	Object.assign(deal, fields);
 	const members = body.ints('members');
-	if (members.length > 0) deal.memberIds = existingContacts(state, members);
+	if (members.length > 0) deal.memberIds = readableContacts(state, call.user, members);
 	if (call.user.crm === 'admin' || deal.createById === call.user.id)
 		Object.assign(deal, access(call.user, body));
 	deal.customFields = customFieldValues(state, body, deal.customFields);
@@ -890,6 +929,383 @@ function updateToStage(call, state) {
 	return single(200, state.wrappers.opportunity(shown, 'single'));
 }
 
+/**
+ * The parameters of a method that binds them from the body (JSON, form or multipart fields) and the query
+ * string alike, as ApiArgumentBuilder does; a name in both takes the body's value.
+ * @param {Call} call
+ * @param {ApiState} state
+ */
+function boundParams(call, state) {
+	/** @type {Record<string, unknown>} */
+	const merged = { ...call.params() };
+	for (const [key, value] of Object.entries(call.queryParams?.() ?? {}))
+		if (!(key in merged)) merged[key] = value;
+	return bodyReader(merged, state.offsetMinutes);
+}
+
+/** An ID from a `[0-9]+` route segment: bound as an Int32 (a larger one cannot be, 400). @param {string} text */
+function pathId(text) {
+	const id = Number(text);
+	if (!(id <= INT32_MAX)) throw invalidArguments();
+	return id;
+}
+
+/** A method that returns nothing (void): `count` 0 (left out) and `response` `{}`. @param {number} status */
+function nothing(status) {
+	return json(status, envelope({ statusCode: status, response: {}, count: 0 }));
+}
+
+/** A method that dereferences something missing: a NullReferenceException, which the framework answers 500. */
+const nullReference = () =>
+	new ApiError(500, 'Object reference not set to an instance of an object.', HRESULT.nullReference);
+
+/** Global.MaxHistoryEventCharacters. */
+const MAX_HISTORY_CHARACTERS = 65000;
+
+/**
+ * SetDealCreationDate (hidden): read access suffices (404 otherwise). The date is stored as sent, to the
+ * second; without one, DateTime.MinValue (year 1), which `created` then shows. Answers nothing (`{}`).
+ * @type {Handler}
+ */
+function setDealCreationDate(call, state) {
+	const date = boundParams(call, state).date('creationDate');
+	const deal = state.store.readable(call.user, pathId(call.match[0]));
+	if (!deal) throw notFound();
+	deal.created = date === null ? MIN_EPOCH : toSecond(date);
+	return nothing(200);
+}
+
+/**
+ * SetDealLastModifedDate (hidden, the server's spelling): as `creationdate`, for a date the API never returns.
+ * @type {Handler}
+ */
+function setDealLastModifiedDate(call, state) {
+	const date = boundParams(call, state).date('lastModifedDate');
+	const deal = state.store.readable(call.user, pathId(call.match[0]));
+	if (!deal) throw notFound();
+	deal.lastModified = date === null ? MIN_EPOCH : toSecond(date);
+	return nothing(200);
+}
+
+/**
+ * AddTagTo: tags one deal (see tagDeal) and answers the name as sent — a string, so the envelope's `count`
+ * is its length.
+ * @type {Handler}
+ */
+function addTagTo(call, state) {
+	const tagName = boundParams(call, state).string('tagName');
+	tagDeal(call, state, pathId(call.match[0]), tagName);
+	return single(201, tagName);
+}
+
+/**
+ * AddTagToBatch: AddTagTo for each `entityid` in turn. The first failure (400, 404) ends the request; the
+ * deals before it keep the tag. No IDs: 400.
+ * @type {Handler}
+ */
+function addTagToBatch(call, state) {
+	const body = boundParams(call, state);
+	const ids = body.ints('entityid');
+	const tagName = body.string('tagName');
+	if (ids.length === 0) throw argumentError();
+	for (const id of ids) tagDeal(call, state, id, tagName);
+	return single(201, tagName);
+}
+
+/**
+ * AddTagTo's work: 400 for an ID ≤ 0 or no name, 404 for a deal the caller cannot read (read access
+ * suffices). TagDao cleans the name (trimmed, line breaks out; nothing left: 400), takes an existing tag equal
+ * to it case-insensitively (its stored casing wins) or creates one; a deal carries a tag once.
+ * @param {Call} call
+ * @param {ApiState} state
+ * @param {number} id
+ * @param {string | undefined} tagName
+ */
+function tagDeal(call, state, id, tagName) {
+	if (id <= 0 || !tagName) throw argumentError();
+	const deal = state.store.readable(call.user, id);
+	if (!deal) throw notFound();
+	const title = tagName.trim().replace(/\r\n|\n|\r/g, '');
+	if (!title || !state.catalog) throw argumentError();
+	const stored = storedTag(state.catalog.tags, title);
+	const key = stored.trim().toLowerCase();
+	const tags = deal.tags ?? [];
+	if (!tags.some((t) => t.trim().toLowerCase() === key)) deal.tags = [...tags, stored];
+}
+
+/**
+ * SetEntityCustomFieldValue: no permission check and no look at the deal. An unknown field is a null
+ * reference (500), and so is a missing `fieldValue` (the DAO trims it). The value is stored trimmed ("" or
+ * blanks clear the field) — on a deal of this portal; for any other ID the row belongs to nothing. The
+ * answer carries the value as sent.
+ * @type {Handler}
+ */
+function setFieldValue(call, state) {
+	const value = boundParams(call, state).string('fieldValue');
+	const entityId = pathId(call.match[0]);
+	const fieldId = pathId(call.match[1]);
+	if (!state.catalog?.fields.some((f) => f.id === fieldId)) throw nullReference();
+	if (value === undefined) throw nullReference();
+	const deal = state.store.get(entityId);
+	if (deal && deal.tenant === 'main')
+		deal.customFields = withValue(state, deal.customFields, fieldId, value);
+	return single(201, state.wrappers.customField(entityId, { fieldId, value }));
+}
+
+/**
+ * UploadFileInCRM: the deal in the path is not looked at. It first saves `storeOriginalFileFlag` as the
+ * caller's Files setting StoreOriginalFiles (not sent: false), then stores each file of a multipart body — or
+ * the raw body, named by its Content-Disposition — in the CRM's folder, attached to no event (nobody can read
+ * it until an event attaches it), and answers the last one only. No file, an empty one, one without a name or
+ * one over the size limit: 500 (Files throws plain exceptions; files before it stay stored); a raw body
+ * without Content-Disposition is a null reference (500).
+ * @type {Handler}
+ */
+function uploadFiles(call, state) {
+	const flag = boundParams(call, state).bool('storeOriginalFileFlag');
+	pathId(call.match[0]);
+	const request = /** @type {ApiRequest} */ (call.request);
+	const boundary = boundaryOf(request.headers['content-type']);
+	state.records.storeOriginal.set(call.user.id, flag);
+	const posted =
+		boundary === undefined
+			? [rawFile(request)]
+			: parseMultipart(bodyBytes(request), boundary).files;
+	const limit = state.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+	/** @type {import('./records').StoredFile | undefined} */
+	let last;
+	for (const file of posted) {
+		if (file.bytes.length === 0) throw new ApiError(500, 'The file is empty', HRESULT.exception);
+		if (file.bytes.length > limit)
+			throw new ApiError(500, 'The maximum file size is exceeded', HRESULT.exception);
+		if (!file.fileName) throw new ApiError(500, 'The file has no title', HRESULT.exception);
+		last = state.records.storeUpload({
+			title: file.fileName,
+			contentType: file.contentType,
+			bytes: file.bytes,
+			created: toSecond(clock(state)),
+			createById: call.user.id,
+		});
+	}
+	if (!last) throw nullReference(); // a multipart body without a file: the method reads the missing header
+	return single(201, state.records.fileWire(last));
+}
+
+/**
+ * The raw body as the one posted file, named by Content-Disposition (none: a null reference, 500).
+ * @param {ApiRequest} request
+ * @returns {import('./multipart').PostedFile}
+ */
+function rawFile(request) {
+	const disposition = request.headers['content-disposition'];
+	if (disposition === undefined) throw nullReference();
+	return {
+		fileName: baseName(dispositionParams(disposition).filename ?? ''),
+		contentType: request.headers['content-type'] ?? 'application/octet-stream',
+		bytes: bodyBytes(request),
+	};
+}
+
+/**
+ * AttachFiles: 400 for an ID ≤ 0 or no `fileids` (an empty list will do), 404 for a deal the caller cannot
+ * read. Creates a FilesUpload (-2) event on the deal, dated now and written by the caller, attaches the files
+ * to it (making them readable with the deal) and answers the event.
+ * @type {Handler}
+ */
+function attachFiles(call, state) {
+	const body = boundParams(call, state);
+	const fileIds = body.ints('fileids');
+	const id = pathId(call.match[0]);
+	if (id <= 0 || !body.has('fileids')) throw argumentError();
+	if (!state.store.readable(call.user, id)) throw notFound();
+	const event = state.records.createEvent({
+		dealId: id,
+		contactId: null,
+		categoryId: -2,
+		content: listItem(-2)?.title ?? '',
+		created: clock(state),
+		createById: call.user.id,
+	});
+	state.records.attach(event, fileIds);
+	return single(201, eventAnswer(call, state, event));
+}
+
+/**
+ * AddMemberToDeal: 400 for an ID ≤ 0, 404 for a deal or a contact the caller cannot read; the contact joins
+ * the participants (once). Answers the contact.
+ * @type {Handler}
+ */
+function addMember(call, state) {
+	const dealId = pathId(call.match[0]);
+	const contactId = pathId(call.match[1]);
+	if (dealId <= 0 || contactId <= 0) throw argumentError();
+	const deal = state.store.readable(call.user, dealId);
+	if (!deal || !readableContact(state, call.user, contactId)) throw notFound();
+	if (!deal.memberIds.includes(contactId)) deal.memberIds = [...deal.memberIds, contactId];
+	return single(201, state.wrappers.contact(contactId));
+}
+
+/**
+ * AddHistoryTo. `entityType` is empty, opportunity or case (else 400); a contact (`contactId` > 0) and the
+ * deal must exist and be readable (else 400, not 404; the stand-in has no cases); the category must exist —
+ * any list item, or -1, -2 (else 400); `content` is required and at most 65000 characters, and an event needs
+ * a contact or an entity (400). -3 (MailMessage) makes the server fetch the mail the content names: content
+ * that is not a JSON object fails to parse (500), and the stand-in has no mail to find (400). `created` is
+ * kept, to the second (not sent: now); the author is the caller. `fileId[]` attaches those files. Answers the
+ * event as history/filter writes it.
+ * @type {Handler}
+ */
+function addHistory(call, state) {
+	const body = boundParams(call, state);
+	const type = body.string('entityType')?.toLowerCase();
+	const entityId = body.int('entityId');
+	const contactId = body.int('contactId');
+	const content = body.string('content') ?? '';
+	const categoryId = body.int('categoryId');
+	const created = body.date('created');
+	const fileIds = body.ints('fileId');
+	if (type && type !== 'opportunity' && type !== 'case') throw argumentError();
+	if (contactId > 0 && !readableContact(state, call.user, contactId)) throw argumentError();
+	if (type === 'case') throw argumentError();
+	if (type === 'opportunity' && !state.store.readable(call.user, entityId)) throw argumentError();
+	if (!listItem(categoryId)) throw argumentError();
+	if (!content || (contactId === 0 && entityId === 0) || (entityId > 0 && type !== 'opportunity'))
+		throw argumentError();
+	if (content.length > MAX_HISTORY_CHARACTERS)
+		throw new ApiError(400, 'The event text is too long', HRESULT.argument);
+	if (categoryId === -3) fetchMail(content);
+	const event = state.records.createEvent({
+		dealId: type === 'opportunity' ? entityId : null,
+		contactId: contactId > 0 ? contactId : null,
+		categoryId,
+		content,
+		created: created === null || created <= MIN_EPOCH ? clock(state) : created,
+		createById: call.user.id,
+	});
+	state.records.attach(event, fileIds);
+	return single(201, eventAnswer(call, state, event));
+}
+
+/**
+ * RelationshipEventDao.CreateItem for a MailMessage: parses the content for the mail's `message_id` and asks
+ * the mail module for it. The stand-in has no mail module: never an event.
+ * @param {string} content
+ * @returns {never}
+ */
+function fetchMail(content) {
+	let parsed;
+	try {
+		parsed = JSON.parse(content);
+	} catch {
+		parsed = undefined;
+	}
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new ApiError(500, 'Error reading JObject from JsonReader.', HRESULT.exception);
+	throw new ApiError(400, 'Mail message cannot be found', HRESULT.argument);
+}
+
+/**
+ * CreateTask. `entityType` is empty, opportunity or case and `categoryId` > 0 (else 400); the category must
+ * exist — any list item (404); `title` and `deadline` are required (400). The deal is not checked. The task is
+ * created open whatever is sent (`PUT task/{id}/close` closes it), written by the caller, created now. The
+ * stand-in also refuses a responsible user it does not know (400), and keeps no contact it does not know (the
+ * wrapper would find none). Answers the task as task/filter writes it.
+ * @type {Handler}
+ */
+function createTask(call, state) {
+	const body = boundParams(call, state);
+	const type = body.string('entityType')?.toLowerCase();
+	const categoryId = body.int('categoryId');
+	const title = body.string('title');
+	const deadline = body.date('deadline');
+	const responsibleId = body.guid('responsibleId');
+	const contactId = body.int('contactId');
+	const entityId = body.int('entityId');
+	const alertValue = body.int('alertValue');
+	body.bool('isNotify'); // bound (and so checked) like the others; the stand-in sends no notices
+	if ((type && type !== 'opportunity' && type !== 'case') || categoryId <= 0) throw argumentError();
+	if (!listItem(categoryId))
+		throw new ApiError(404, 'The task category is not found', HRESULT.fail);
+	if (!title || deadline === null || deadline <= MIN_EPOCH) throw argumentError();
+	const catalog = state.catalog;
+	if (!catalog?.employees.some((e) => e.id === responsibleId)) throw argumentError();
+	const task = state.records.createTask({
+		dealId: type === 'opportunity' && entityId > 0 ? entityId : null,
+		contactId: catalog.contacts.some((c) => c.id === contactId) ? contactId : null,
+		title,
+		description: body.string('description') ?? '',
+		deadline,
+		alertValue,
+		responsibleId,
+		createById: call.user.id,
+		created: clock(state),
+		categoryId,
+	});
+	return single(201, taskAnswer(call, state, task));
+}
+
+/**
+ * CloseTask: 400 for an ID ≤ 0 or a task that does not exist (the DAO throws ArgumentException), 403 for one
+ * the caller may not edit (a CRM admin, its responsible and its author may). Answers the task, closed.
+ * @type {Handler}
+ */
+function closeTask(call, state) {
+	const id = pathId(call.match[0]);
+	const task = id > 0 ? state.records.tasks.get(id) : undefined;
+	if (!task) throw argumentError();
+	const user = call.user;
+	if (!(user.crm === 'admin' || task.responsibleId === user.id || task.createById === user.id))
+		throw accessDenied();
+	task.isClosed = true;
+	return single(200, taskAnswer(call, state, task));
+}
+
+/**
+ * SetTaskCreationDate (hidden): 404 for a task the caller cannot read; otherwise as the deal's `creationdate`.
+ * @type {Handler}
+ */
+function setTaskCreationDate(call, state) {
+	const date = boundParams(call, state).date('creationDate');
+	const task = state.records.tasks.get(pathId(call.match[0]));
+	if (!task || !canAccessTask(state, call.user, task)) throw notFound();
+	task.created = date === null ? MIN_EPOCH : toSecond(date);
+	return nothing(200);
+}
+
+/**
+ * CRMSecurity.CanAccessTo(task): a CRM admin, its responsible, its author, anyone for a task of nothing;
+ * otherwise whoever can read its contact when it has one, else its deal (a deal that is gone: nobody).
+ * @param {ApiState} state
+ * @param {Employee} user
+ * @param {import('./records').Task} task
+ */
+function canAccessTask(state, user, task) {
+	if (user.crm === 'admin' || task.responsibleId === user.id || task.createById === user.id)
+		return true;
+	if (task.contactId === null && task.dealId === null) return true;
+	const contact = state.catalog?.contacts.find((c) => c.id === task.contactId);
+	if (contact) return canAccessContact(user, contact);
+	return task.dealId !== null && state.store.readable(user, task.dealId) !== undefined;
+}
+
+/**
+ * @param {Call} call
+ * @param {ApiState} state
+ * @param {import('./records').HistoryEvent} event
+ */
+function eventAnswer(call, state, event) {
+	return state.records.eventWire(event, call.user, (id) => state.store.readable(call.user, id));
+}
+
+/**
+ * @param {Call} call
+ * @param {ApiState} state
+ * @param {import('./records').Task} task
+ */
+function taskAnswer(call, state, task) {
+	return state.records.taskWire(task, call.user, (id) => state.store.readable(call.user, id));
+}
+
 /** @param {ApiState} state */
 function clock(state) {
 	return state.now ? state.now() : Date.now();
@@ -921,7 +1337,8 @@ function dealFields(body) {
 
 /**
  * CRMSecurity.DemandCreateOrUpdate(deal): title, responsible, stage and a known currency are required
- * (400), the contact must exist (400). The stand-in also refuses a responsible user it does not know.
+ * (400), the contact must exist (400) and be readable by the caller (403). The stand-in also refuses a
+ * responsible user it does not know.
  * @param {ApiState} state
  * @param {Employee} user
  * @param {ReturnType<typeof dealFields>} fields
@@ -938,11 +1355,13 @@ function demandCreateOrUpdate(state, user, fields) {
 	if (!catalog) throw argumentError();
 	if (!catalog.stages.some((s) => s.id === fields.stageId))
 		throw new ApiError(400, 'The stage is not found', HRESULT.argument);
-	if (fields.contactId !== null && !catalog.contacts.some((c) => c.id === fields.contactId))
-		throw argumentError();
+	if (fields.contactId !== null) {
+		const contact = catalog.contacts.find((c) => c.id === fields.contactId);
+		if (!contact) throw argumentError();
+		if (!canAccessContact(user, contact)) throw accessDenied();
+	}
 	if (!catalog.currencies.some((c) => c.abbreviation === fields.bidCurrency)) throw argumentError();
 	if (!catalog.employees.some((e) => e.id === fields.responsibleId)) throw argumentError();
-	void user;
 }
 
 /**
@@ -958,30 +1377,61 @@ function access(user, body) {
 }
 
 /**
+ * The participants as SetMembers gets them: each once, only contacts that exist and `user` can read (the
+ * others are dropped without a word).
  * @param {ApiState} state
+ * @param {Employee} user
  * @param {number[]} ids
  */
-function existingContacts(state, ids) {
-	const known = new Set((state.catalog?.contacts ?? []).map((c) => c.id));
-	return [...new Set(ids)].filter((id) => known.has(id));
+function readableContacts(state, user, ids) {
+	return [...new Set(ids)].filter((id) => readableContact(state, user, id) !== undefined);
 }
 
 /**
- * customFieldList: [{ key, value }]; fields of opportunities with a non-empty value are set, others ignored.
+ * @param {ApiState} state
+ * @param {Employee} user
+ * @param {number} id
+ */
+function readableContact(state, user, id) {
+	const contact = state.catalog?.contacts.find((c) => c.id === id);
+	return contact && canAccessContact(user, contact) ? contact : undefined;
+}
+
+/**
+ * customFieldList: [{ key, value }]; fields of opportunities with a non-empty value are set (trimmed, as
+ * SetFieldValue stores them), others ignored.
  * @param {ApiState} state
  * @param {ReturnType<typeof bodyReader>} body
  * @param {Deal['customFields']} current
  */
 function customFieldValues(state, body, current) {
 	const known = new Set((state.catalog?.fields ?? []).map((f) => f.id));
-	const values = current.map((v) => ({ ...v }));
+	let values = current;
 	for (const { key, value } of body.keyValues('customFieldList')) {
 		if (!value || !known.has(key)) continue;
-		const existing = values.find((v) => v.fieldId === key);
-		if (existing) existing.value = value;
-		else values.push({ fieldId: key, value });
+		values = withValue(state, values, key, value);
 	}
 	return values;
+}
+
+/**
+ * CustomFieldDao.SetFieldValue: the old value goes, the new one is stored trimmed unless that leaves it empty
+ * (then the field is cleared). Values are kept in the fields' order, as the DAO reads them.
+ * @param {ApiState} state
+ * @param {Deal['customFields']} values
+ * @param {number} fieldId
+ * @param {string} value
+ */
+function withValue(state, values, fieldId, value) {
+	const trimmed = value.trim();
+	const kept = values.filter((v) => v.fieldId !== fieldId).map((v) => ({ ...v }));
+	if (trimmed !== '') kept.push({ fieldId, value: trimmed });
+	const fields = state.catalog?.fields ?? [];
+	const order = (/** @type {number} */ id) => {
+		const field = fields.find((f) => f.id === id);
+		return field ? field.position : Number.MAX_SAFE_INTEGER;
+	};
+	return kept.sort((a, b) => order(a.fieldId) - order(b.fieldId) || a.fieldId - b.fieldId);
 }
 
 /**
@@ -994,8 +1444,10 @@ function customFieldValues(state, body, current) {
 function bodyReader(params, offsetMinutes = PORTAL_OFFSET) {
 	/** @type {Map<string, unknown>} */
 	const byName = new Map();
-	for (const [key, value] of Object.entries(params))
-		if (!byName.has(key.toLowerCase())) byName.set(key.toLowerCase(), value);
+	for (const [key, value] of Object.entries(params)) {
+		const name = key.toLowerCase().replace(/\[\]$/, ''); // `fileId[]` binds `fileId`, in JSON too
+		if (!byName.has(name)) byName.set(name, value);
+	}
 	const raw = (/** @type {string} */ name) => byName.get(name.toLowerCase());
 	const one = (/** @type {string} */ name) => first(raw(name));
 	const many = (/** @type {string} */ name) => {
@@ -1020,6 +1472,8 @@ function bodyReader(params, offsetMinutes = PORTAL_OFFSET) {
 		return match[1].toLowerCase();
 	};
 	return {
+		/** Whether the parameter was sent at all (a list the server gets as null when not). */
+		has: (/** @type {string} */ name) => raw(name) !== undefined && raw(name) !== null,
 		string: (/** @type {string} */ name) => {
 			const value = one(name);
 			if (value === undefined || value === null) return undefined;
@@ -1144,8 +1598,11 @@ function parseApiDate(text, offsetMinutes) {
 	const m = API_DATE.exec(text);
 	if (!m) return undefined;
 	const [, y, mo, d, h = '0', mi = '0', sec = '0', fraction = '', zone] = m;
-	const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
-	const check = new Date(local);
+	// Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes year 1 (DateTime.MinValue) as it is.
+	const check = new Date(0);
+	check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+	check.setUTCHours(Number(h), Number(mi), Number(sec), 0);
+	const local = check.getTime();
 	if (
 		check.getUTCFullYear() !== Number(y) ||
 		check.getUTCMonth() !== Number(mo) - 1 ||

@@ -49,6 +49,8 @@ const { PORTAL_OFFSET_MINUTES } = require('./wire');
  * @property {number | null} companyId  people: their company
  * @property {0 | 1 | 2} shareType  0 None, 1 ReadWrite, 2 Read
  * @property {string | null} currency  abbreviation, null when unset
+ * @property {string[]} [accessList]  a private contact (the portal's `privateContacts`): only CRM administrators
+ *   and these users may read it. Seeded contacts have none: every CRM user reads them.
  *
  * @typedef {object} FieldDef  a custom field of opportunities
  * @property {number} id
@@ -79,6 +81,7 @@ const { PORTAL_OFFSET_MINUTES } = require('./wire');
  * @property {string[]} accessList  user ids allowed to see a private deal
  * @property {{ fieldId: number, value: string }[]} customFields
  * @property {string[]} [tags]  tag titles as stored (absent: none)
+ * @property {number | null} [lastModified]  epoch ms, as `PUT …/lastmodifeddate` stores it; never on the wire
  *
  * @typedef {object} CatalogOptions
  * @property {number} [offsetMinutes]  the portal's fixed UTC offset; seeded dates are local midnights in it (default +180)

@@ -12,6 +12,8 @@ const PORTAL_OFFSET_MINUTES = 180;
 
 /** .NET's DateTime.MinValue, what the server sends for an unset close date. */
 const MIN_DATE = '0001-01-01T00:00:00.0000000Z';
+/** DateTime.MinValue as epoch ms: what a date the server stores when none was sent (`creationdate` without one). */
+const MIN_EPOCH = Date.parse('0001-01-01T00:00:00Z');
 
 /** HRESULTs of the .NET exceptions behind each error the stand-in answers. */
 const HRESULT = {
@@ -23,6 +25,10 @@ const HRESULT = {
 	security: -2146233078,
 	/** System.Security.Authentication.AuthenticationException, COR_E_SYSTEM. */
 	authentication: -2146233087,
+	/** NullReferenceException, E_POINTER: what a method that dereferences a missing object answers (500). */
+	nullReference: -2147467261,
+	/** A plain System.Exception, COR_E_EXCEPTION (Files' "empty file", "too large"). */
+	exception: -2146233088,
 };
 
 /** Marks a Decimal inside JSON.stringify's output until it is written as a bare number. */
@@ -77,12 +83,13 @@ function dropDefaults(object, keep = []) {
 
 /**
  * An ApiDateTime: portal-local time, seven fractional digits, the offset (`Z` when zero).
- * `null` is an unset date, sent as DateTime.MinValue.
+ * `null` is an unset date, sent as DateTime.MinValue; so is MinValue itself (ApiDateTime writes any date not
+ * after it as MinValue with offset zero).
  * @param {number | null} epochMs
  * @param {number} [offsetMinutes]
  */
 function apiDate(epochMs, offsetMinutes = PORTAL_OFFSET_MINUTES) {
-	if (epochMs === null) return MIN_DATE;
+	if (epochMs === null || epochMs <= MIN_EPOCH) return MIN_DATE;
 	const local = new Date(epochMs + offsetMinutes * 60_000).toISOString(); // 2024-05-01T15:30:00.123Z
 	const fraction = `${local.slice(20, 23)}0000`;
 	return `${local.slice(0, 19)}.${fraction}${offsetText(offsetMinutes)}`;
@@ -97,12 +104,14 @@ function offsetText(minutes) {
 }
 
 /**
- * The success envelope. `count` is the number of items in `response` (1 for a single object); every key but
- * `status` is left out when 0/null.
- * @param {{ statusCode: number, response: unknown, startIndex?: number, nextIndex?: number, total?: number }} parts
+ * The success envelope. `count` is what the framework's Binder.GetCollectionCount says: the number of items
+ * in a list, the length of a string (a string is a collection of chars), 1 for any other object; a method
+ * that returns nothing answers `count` 0 (given as `count`) and `response` `{}`. Every key but `status` is
+ * left out when 0/null.
+ * @param {{ statusCode: number, response: unknown, count?: number, startIndex?: number, nextIndex?: number, total?: number }} parts
  */
-function envelope({ statusCode, response, startIndex = 0, nextIndex = 0, total = 0 }) {
-	const count = Array.isArray(response) ? response.length : 1;
+function envelope({ statusCode, response, count, startIndex = 0, nextIndex = 0, total = 0 }) {
+	count ??= Array.isArray(response) || typeof response === 'string' ? response.length : 1;
 	return dropDefaults({ count, startIndex, nextIndex, total, status: 0, statusCode, response }, [
 		'status',
 	]);
@@ -120,6 +129,7 @@ function errorEnvelope(statusCode, message, hresult) {
 
 module.exports = {
 	PORTAL_OFFSET_MINUTES,
+	MIN_EPOCH,
 	HRESULT,
 	Decimal,
 	toJson,

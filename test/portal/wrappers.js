@@ -33,7 +33,6 @@ function createWrappers(catalog) {
 	const contacts = new Map(catalog.contacts.map((c) => [c.id, c]));
 	const stages = new Map(catalog.stages.map((s) => [s.id, s]));
 	const currencies = new Map(catalog.currencies.map((c) => [c.abbreviation, c]));
-	const fields = new Map(catalog.fields.map((f) => [f.id, f]));
 	const offset = catalog.offsetMinutes;
 
 	/**
@@ -93,7 +92,7 @@ function createWrappers(catalog) {
 
 	const currencyOf = wrappedOnce(currencies, 'currency', currency);
 
-	/** Seeded contacts are all public, so no `accessList`. */
+	/** Seeded contacts are all public, so no `accessList`; a private one (`privateContacts`) lists its readers. */
 	const contact = wrappedOnce(contacts, 'contact', (c) => {
 		const kind = c.isCompany ? 'company' : 'people';
 		return dropDefaults(
@@ -102,7 +101,8 @@ function createWrappers(catalog) {
 				mediumFotoUrl: `/skins/default/images/empty_${kind}_logo_82_82.png`,
 				displayName: c.displayName,
 				isCompany: c.isCompany,
-				isPrivate: false,
+				accessList: c.accessList?.map(employee),
+				isPrivate: c.accessList !== undefined,
 				isShared: c.shareType !== 0,
 				shareType: c.shareType,
 				currency: c.currency ? currencyOf(c.currency) : null,
@@ -127,13 +127,16 @@ function createWrappers(catalog) {
 	);
 
 	/**
-	 * @param {Deal} deal
+	 * CustomFieldBaseWrapper of one value. The definitions are looked up when wrapped: the record store adds a
+	 * Heading to them after the wrappers were made.
+	 * @param {number} entityId
 	 * @param {{ fieldId: number, value: string }} value
 	 */
-	function customField(deal, value) {
-		const f = known(fields, 'custom field', value.fieldId);
+	function customField(entityId, value) {
+		const f = catalog.fields.find((field) => field.id === value.fieldId);
+		if (!f) throw new Error(`seed data refers to an unknown custom field ${value.fieldId}`);
 		return dropDefaults({
-			entityId: deal.id,
+			entityId,
 			label: f.label,
 			fieldValue: value.value,
 			fieldType: f.fieldType,
@@ -172,7 +175,7 @@ function createWrappers(catalog) {
 				isPrivate,
 				accessList: form === 'single' || isPrivate ? accessList : undefined,
 				canEdit: true,
-				customFields: deleted ? [] : deal.customFields.map((value) => customField(deal, value)),
+				customFields: deleted ? [] : deal.customFields.map((value) => customField(deal.id, value)),
 				id: deal.id,
 			},
 			['isPrivate', 'canEdit'],
@@ -223,6 +226,7 @@ function createWrappers(catalog) {
 	return {
 		employee,
 		contact,
+		customField,
 		opportunity,
 		profile,
 		stageWithCount,

@@ -37,6 +37,11 @@ function canAccessContact(user, contact) {
 	return !contact.accessList || user.crm === 'admin' || contact.accessList.includes(user.id);
 }
 
+/** How TagDao compares tag titles: trimmed, case-insensitive. @param {string} title */
+function tagKey(title) {
+	return title.trim().toLowerCase();
+}
+
 /**
  * TagDao's lookup: a tag equal to `title` after trim + lower-case is the tag (its stored casing wins);
  * otherwise `title` becomes a new one. Returns the title as stored.
@@ -44,8 +49,8 @@ function canAccessContact(user, contact) {
  * @param {string} title
  */
 function storedTag(tags, title) {
-	const key = title.trim().toLowerCase();
-	const found = tags.find((t) => t.trim().toLowerCase() === key);
+	const key = tagKey(title);
+	const found = tags.find((t) => tagKey(t) === key);
 	if (found !== undefined) return found;
 	tags.push(title);
 	return title;
@@ -203,8 +208,8 @@ class DealStore {
 			if (!words.every((word) => startsWord(word.toLowerCase()))) return false;
 		}
 		if (q.tags !== undefined && q.tags.length > 0) {
-			const wanted = new Set(q.tags.map((t) => t.trim().toLowerCase()));
-			const carried = (deal.tags ?? []).filter((t) => wanted.has(t.trim().toLowerCase())).length;
+			const wanted = new Set(q.tags.map(tagKey));
+			const carried = (deal.tags ?? []).filter((t) => wanted.has(tagKey(t))).length;
 			if (carried !== q.tags.length) return false; // HAVING count = the number of tags asked for
 		}
 		if (q.contactId !== undefined && q.contactId > 0 && !this.contactMatches(deal, q)) return false;
@@ -320,7 +325,7 @@ class DealStore {
 		const counts = new Map();
 		for (const deal of this.byId.values())
 			if (deal.tenant === 'main')
-				for (const tag of new Set((deal.tags ?? []).map((t) => t.trim().toLowerCase())))
+				for (const tag of new Set((deal.tags ?? []).map(tagKey)))
 					counts.set(tag, (counts.get(tag) ?? 0) + 1);
 		return counts;
 	}
@@ -349,4 +354,4 @@ function sortKind(sortBy) {
 	return 'unparsed';
 }
 
-module.exports = { DealStore, canAccess, canAccessContact, sortKind, storedTag };
+module.exports = { DealStore, canAccess, canAccessContact, sortKind, storedTag, tagKey };

@@ -7,7 +7,7 @@
  */
 
 const { HRESULT, MIN_EPOCH, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
-const { sortKind, canAccess, canAccessContact, storedTag } = require('./deals');
+const { sortKind, canAccess, canAccessContact, storedTag, tagKey } = require('./deals');
 const { listItem, toSecond } = require('./records');
 const { baseName, boundaryOf, dispositionParams, parseMultipart } = require('./multipart');
 
@@ -121,8 +121,16 @@ const ROUTES = [
 	['GET', /^\/api\/2\.0\/crm\/history\/filter$/, historyFilter],
 	['GET', /^\/api\/2\.0\/crm\/task\/filter$/, taskFilter],
 	// Restoring a deal (docs/onlyoffice-api.md, "Restoring"): the IDs in these paths are `[0-9]+` on the server.
-	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/creationdate$/, setDealCreationDate],
-	['PUT', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/lastmodifeddate$/, setDealLastModifiedDate],
+	[
+		'PUT',
+		/^\/api\/2\.0\/crm\/opportunity\/(\d+)\/creationdate$/,
+		setDealDate('creationDate', 'created'),
+	],
+	[
+		'PUT',
+		/^\/api\/2\.0\/crm\/opportunity\/(\d+)\/lastmodifeddate$/,
+		setDealDate('lastModifedDate', 'lastModified'),
+	],
 	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/tag$/, addTagTo],
 	['POST', /^\/api\/2\.0\/crm\/opportunity\/taglist$/, addTagToBatch],
 	['POST', /^\/api\/2\.0\/crm\/opportunity\/(\d+)\/customfield\/(\d+)$/, setFieldValue],
@@ -841,12 +849,12 @@ function listStages(call, state) {
 function listTags(call, state) {
 	const counts = state.store.tagCounts();
 	const titles = [...(state.catalog?.tags ?? [])].sort((a, b) => {
-		const ka = a.trim().toLowerCase();
-		const kb = b.trim().toLowerCase();
+		const ka = tagKey(a);
+		const kb = tagKey(b);
 		return ka < kb ? -1 : ka > kb ? 1 : 0;
 	});
 	return pagedList(call, state, titles, (title) =>
-		state.wrappers.tag(title, counts.get(title.trim().toLowerCase()) ?? 0),
+		state.wrappers.tag(title, counts.get(tagKey(title)) ?? 0),
 	);
 }
 
@@ -963,28 +971,22 @@ const nullReference = () =>
 const MAX_HISTORY_CHARACTERS = 65000;
 
 /**
- * SetDealCreationDate (hidden): read access suffices (404 otherwise). The date is stored as sent, to the
- * second; without one, DateTime.MinValue (year 1), which `created` then shows. Answers nothing (`{}`).
- * @type {Handler}
+ * SetDealCreationDate and SetDealLastModifedDate (hidden; the server's spelling): read access suffices (404
+ * otherwise). The date `param` is stored in the deal's `field` as sent, to the second; without one,
+ * DateTime.MinValue (year 1), which `created` then shows (the last-modified date is never returned). Both
+ * answer nothing (`{}`).
+ * @param {string} param
+ * @param {'created' | 'lastModified'} field
+ * @returns {Handler}
  */
-function setDealCreationDate(call, state) {
-	const date = boundParams(call, state).date('creationDate');
-	const deal = state.store.readable(call.user, pathId(call.match[0]));
-	if (!deal) throw notFound();
-	deal.created = date === null ? MIN_EPOCH : toSecond(date);
-	return nothing(200);
-}
-
-/**
- * SetDealLastModifedDate (hidden, the server's spelling): as `creationdate`, for a date the API never returns.
- * @type {Handler}
- */
-function setDealLastModifiedDate(call, state) {
-	const date = boundParams(call, state).date('lastModifedDate');
-	const deal = state.store.readable(call.user, pathId(call.match[0]));
-	if (!deal) throw notFound();
-	deal.lastModified = date === null ? MIN_EPOCH : toSecond(date);
-	return nothing(200);
+function setDealDate(param, field) {
+	return (call, state) => {
+		const date = boundParams(call, state).date(param);
+		const deal = state.store.readable(call.user, pathId(call.match[0]));
+		if (!deal) throw notFound();
+		deal[field] = date === null ? MIN_EPOCH : toSecond(date);
+		return nothing(200);
+	};
 }
 
 /**
@@ -1028,9 +1030,8 @@ function tagDeal(call, state, id, tagName) {
 	const title = tagName.trim().replace(/\r\n|\n|\r/g, '');
 	if (!title || !state.catalog) throw argumentError();
 	const stored = storedTag(state.catalog.tags, title);
-	const key = stored.trim().toLowerCase();
 	const tags = deal.tags ?? [];
-	if (!tags.some((t) => t.trim().toLowerCase() === key)) deal.tags = [...tags, stored];
+	if (!tags.some((t) => tagKey(t) === tagKey(stored))) deal.tags = [...tags, stored];
 }
 
 /**

@@ -16,7 +16,14 @@ import {
 	type N8nInstance,
 } from './harness';
 import { AI_AGENT_EXAMPLE, readExampleWorkflow, type ExampleWorkflow } from './exampleWorkflows';
-import { addKeywordDeals, DELETE_TOOL, KEYWORD, toolNodes, workflowNode } from './toolWorkflows';
+import {
+	addKeywordDeals,
+	expectedSummaries,
+	DELETE_TOOL,
+	KEYWORD,
+	toolNodes,
+	workflowNode,
+} from './toolWorkflows';
 import {
 	startOpenAiStub,
 	type ChatRequest,
@@ -253,14 +260,7 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 			expect(portal.hasOpportunity(triggerDeal)).toBe(true);
 			// A summary per deal, not its whole record: the record stays in the execution as binary data.
 			expect(JSON.parse(lastToolAnswer(model.requests[1]))).toEqual(
-				[first, second].map((id) => ({
-					id,
-					title: expect.stringContaining(KEYWORD),
-					deleted: true,
-					historyEvents: 0,
-					files: 0,
-					tasks: 0,
-				})),
+				expectedSummaries([first, second], { deleted: true }),
 			);
 			const kept = nodeRuns(result.execution!, DELETE_TOOL)[0].data?.ai_tool?.[0] ?? [];
 			expect(kept.map((item) => Object.keys(item.binary ?? {}))).toEqual([['record'], ['record']]);
@@ -358,14 +358,7 @@ describe(`The nodes as AI Agent tools in n8n ${VERSION}`, () => {
 			}
 			// Dry Run is on in the shipped file: the model is told so, and nothing is deleted.
 			expect(JSON.parse(lastToolAnswer(model.requests[2]))).toEqual(
-				old.map((id) => ({
-					id,
-					title: expect.stringContaining(KEYWORD),
-					dryRun: 'not deleted: this is a dry run',
-					historyEvents: 0,
-					files: 0,
-					tasks: 0,
-				})),
+				expectedSummaries(old, { dryRun: 'not deleted: this is a dry run' }),
 			);
 			expect(portal.deletedIds()).toEqual([]);
 			expect(agentAnswer(result)).toEqual({ output: 'That was a dry run: nothing was deleted.' });

@@ -18,7 +18,13 @@ import {
 	type N8nServer,
 	waitFor,
 } from './harness';
-import { addKeywordDeals, KEYWORD, toolNodes, workflowNode } from './toolWorkflows';
+import {
+	addKeywordDeals,
+	expectedSummaries,
+	KEYWORD,
+	toolNodes,
+	workflowNode,
+} from './toolWorkflows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
@@ -169,16 +175,7 @@ describe(`The nodes as MCP tools of n8n ${VERSION}'s MCP Server Trigger`, () => 
 		const [first, second] = addZephyrDeals(2);
 		const answer = await call('Delete_deals', { opportunityIds: [first, second] });
 		expect(answer.isError).toBe(false);
-		expect(JSON.parse(answer.text)).toEqual(
-			[first, second].map((id) => ({
-				id,
-				title: expect.stringContaining(KEYWORD),
-				deleted: true,
-				historyEvents: 0,
-				files: 0,
-				tasks: 0,
-			})),
-		);
+		expect(JSON.parse(answer.text)).toEqual(expectedSummaries([first, second], { deleted: true }));
 		expect(portal.deletedIds().sort()).toEqual([first, second].sort());
 	});
 

@@ -74,3 +74,18 @@ export function addKeywordDeals(
 			}) as number,
 	);
 }
+
+/**
+ * What the Delete tool answers a caller for each of `ids`, keyword deals with no events, files or tasks:
+ * `outcome` is `{ deleted: true }`, or Dry Run's `{ dryRun: … }`.
+ */
+export function expectedSummaries(ids: number[], outcome: Json) {
+	return ids.map((id) => ({
+		id,
+		title: expect.stringContaining(KEYWORD),
+		...outcome,
+		historyEvents: 0,
+		files: 0,
+		tasks: 0,
+	}));
+}

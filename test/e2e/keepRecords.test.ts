@@ -21,6 +21,7 @@ import {
 import {
 	createN8nInstance,
 	dataTableRows,
+	ensureN8nInstalled,
 	nodeError,
 	nodeOutputItems,
 	publicApiOf,
@@ -101,6 +102,7 @@ describe('the nightly example keeps each record before it deletes (n8n start, RE
 	let recent: number[];
 
 	beforeAll(async () => {
+		ensureN8nInstalled(); // first run only: scripts/install-n8n.sh, about 7 minutes on CI
 		portal = await startPortal({ opportunities: 40, seed: 11, records: true });
 		const lost = (portal.stages() as Array<{ id: number; stageType: number }>).find(
 			(s) => s.stageType === 2,
@@ -151,7 +153,7 @@ describe('the nightly example keeps each record before it deletes (n8n start, RE
 		]);
 		workflow = nightlyExample({ id: credentialId, name: EXAMPLE_CREDENTIAL_NAME }, folder);
 		workflowId = await n8n.importWorkflow(workflow);
-	}, 300_000);
+	}, 30 * 60_000);
 
 	afterAll(async () => {
 		await n8n?.cleanup();

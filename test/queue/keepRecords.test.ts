@@ -52,7 +52,8 @@ describe('the nightly example in queue mode: kept on the worker (data table, fil
 			}),
 			startPortal({ opportunities: 30, seed: 23, records: true }),
 		]);
-	}, 400_000);
+		// Run alone (`npm run test:queue` on a fresh machine) this hook also installs n8n, Redis and PostgreSQL.
+	}, 20 * 60_000);
 
 	afterAll(async () => {
 		await stack?.stop();

@@ -349,7 +349,7 @@ describe(`ONLYOFFICE CRM Trigger activated in n8n ${VERSION}`, () => {
 			for (let i = 0; i < 6; i++) zone.openPool.push(await createDeal(zone, `Open ${i}`));
 			zone.before.push(...zone.openPool);
 		}
-	}, 600_000);
+	}, 30 * 60_000);
 
 	afterAll(async () => {
 		for (const zone of zones) {

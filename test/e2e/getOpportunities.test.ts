@@ -244,7 +244,7 @@ describe(`ONLYOFFICE Get Opportunities in n8n ${VERSION}`, () => {
 			]),
 		);
 		pagingRequests = [...portal.requests];
-	}, 10 * 60_000);
+	}, 30 * 60_000);
 
 	afterAll(async () => {
 		await n8n?.cleanup();

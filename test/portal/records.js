@@ -624,4 +624,26 @@ function contentLength(bytes) {
 	return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }
 
-module.exports = { RecordStore, listItem, toSecond };
+/**
+ * GetHistoryCategories / GetTaskCategories (`GET crm/history/category`, `GET crm/task/category`): a list's
+ * categories in their order, each with how many events or tasks use it (the system ones are not listed).
+ * @param {'history' | 'task'} list
+ * @param {RecordStore} records
+ */
+function categoryList(list, records) {
+	const categories = list === 'history' ? HISTORY_CATEGORIES.filter((c) => c.id > 0) : TASK_CATEGORIES;
+	const uses = new Map();
+	for (const item of list === 'history' ? records.events.values() : records.tasks.values())
+		uses.set(item.categoryId, (uses.get(item.categoryId) ?? 0) + 1);
+	return categories.map((c, sortOrder) => ({
+		relativeItemsCount: uses.get(c.id) ?? 0,
+		imagePath: c.imagePath,
+		title: c.title,
+		description: c.description,
+		color: c.color,
+		sortOrder,
+		id: c.id,
+	}));
+}
+
+module.exports = { RecordStore, categoryList, listItem, toSecond };

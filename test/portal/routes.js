@@ -8,7 +8,7 @@
 
 const { HRESULT, MIN_EPOCH, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
 const { sortKind, canAccess, canAccessContact, storedTag, tagKey } = require('./deals');
-const { listItem, toSecond } = require('./records');
+const { categoryList, listItem, toSecond } = require('./records');
 const { baseName, boundaryOf, dispositionParams, parseMultipart } = require('./multipart');
 
 /** @typedef {import('./seed').Employee} Employee */
@@ -119,6 +119,16 @@ const ROUTES = [
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/customfield\/definitions$/, fieldDefinitions],
 	['GET', /^\/api\/2\.0\/crm\/opportunity\/([^/]+)\/files$/, dealFiles],
 	['GET', /^\/api\/2\.0\/crm\/history\/filter$/, historyFilter],
+	[
+		'GET',
+		/^\/api\/2\.0\/crm\/history\/category$/,
+		(call, state) => list(call, state, categoryList('history', state.records), (c) => c),
+	],
+	[
+		'GET',
+		/^\/api\/2\.0\/crm\/task\/category$/,
+		(call, state) => list(call, state, categoryList('task', state.records), (c) => c),
+	],
 	['GET', /^\/api\/2\.0\/crm\/task\/filter$/, taskFilter],
 	// Restoring a deal (docs/onlyoffice-api.md, "Restoring"): the IDs in these paths are `[0-9]+` on the server.
 	[

@@ -53,9 +53,16 @@ export interface PortalRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	qs?: IDataObject;
-	body?: IDataObject;
+	/** JSON, or a file's bytes (an upload), sent as they are with `headers` naming them. */
+	body?: IDataObject | Buffer;
+	headers?: Record<string, string>;
 	/** Requests that may answer "not found" for one record (a look-up) get that as an answer, not a failure. */
 	notFoundIsAnswer?: boolean;
+	/**
+	 * The request creates something (a deal, an event, a task, an upload): one that broke off after the portal
+	 * may have acted is not sent again, which could make a second copy; the caller looks first, then decides.
+	 */
+	creates?: boolean;
 }
 
 /** What the requests of one run share. */
@@ -90,7 +97,12 @@ export async function callPortal(
 		this,
 		options,
 		connection,
-		(attempt) => judge(attempt, request, connection.hints),
+		(attempt) => {
+			const verdict = judge(attempt, request, connection.hints);
+			return request.creates && verdict.kind === 'retry' && verdict.effect === 'unknown'
+				? { ...verdict, kind: 'fail', hint: TRY_LATER }
+				: verdict;
+		},
 	);
 	return { envelope, interrupted };
 }
@@ -152,6 +164,7 @@ function requestOptions(
 		url: request.path,
 		qs: request.qs,
 		body: request.body,
+		...(request.headers ? { headers: request.headers } : {}),
 		timeout: connection.timeout,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

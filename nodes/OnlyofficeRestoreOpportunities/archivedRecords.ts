@@ -61,17 +61,18 @@ const USE_WHOLE_RECORD =
 
 function parseRecord(value: unknown, problem: Problem): IDataObject {
 	if (typeof value === 'string') {
-		if (value.length > MAX_RECORD_TEXT) {
+		const text = value;
+		if (text.length > MAX_RECORD_TEXT) {
 			throw problem(
-				`Record is ${value.length} characters of text, more than a deal's record can be (${MAX_RECORD_TEXT})`,
+				`Record is ${text.length} characters of text, more than a deal's record can be (${MAX_RECORD_TEXT})`,
 				'Check that Record holds one deal’s record, not a whole table or file of them.',
 			);
 		}
 		try {
-			value = JSON.parse(value) as unknown;
+			value = JSON.parse(text) as unknown;
 		} catch (error) {
 			throw problem(
-				`Record is not JSON (${(error as Error).message}): "${value.slice(0, 40)}${value.length > 40 ? '…' : ''}"`,
+				`Record is not JSON (${(error as Error).message}): "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"`,
 				`Record takes the record as the item holds it, or as JSON text. ${USE_WHOLE_RECORD}`,
 			);
 		}
@@ -206,7 +207,8 @@ function findFiles(
 					: undefined) ??
 				byName(file.fileKey) ??
 				byName(file.title);
-			if (property === undefined) lost.push(`"${String(file.title)}" (${String(file.binaryProperty)})`);
+			if (property === undefined)
+				lost.push(`"${String(file.title)}" (${String(file.binaryProperty)})`);
 			return { file, binaryProperty: property };
 		});
 		found.set(position, files);

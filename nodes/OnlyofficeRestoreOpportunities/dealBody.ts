@@ -73,7 +73,11 @@ function stageFor(stage: IDataObject, lists: PortalLists, notRestored: NotRestor
 	return Number(instead?.id);
 }
 
-function currencyFor(currency: IDataObject, lists: PortalLists, notRestored: NotRestored[]): string {
+function currencyFor(
+	currency: IDataObject,
+	lists: PortalLists,
+	notRestored: NotRestored[],
+): string {
 	const abbreviation = String(currency.abbreviation).toUpperCase();
 	if (lists.currencies.has(abbreviation)) return abbreviation;
 	const basic = lists.currencies.values().next().value ?? 'USD';

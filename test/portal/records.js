@@ -631,7 +631,8 @@ function contentLength(bytes) {
  * @param {RecordStore} records
  */
 function categoryList(list, records) {
-	const categories = list === 'history' ? HISTORY_CATEGORIES.filter((c) => c.id > 0) : TASK_CATEGORIES;
+	const categories =
+		list === 'history' ? HISTORY_CATEGORIES.filter((c) => c.id > 0) : TASK_CATEGORIES;
 	const uses = new Map();
 	for (const item of list === 'history' ? records.events.values() : records.tasks.values())
 		uses.set(item.categoryId, (uses.get(item.categoryId) ?? 0) + 1);

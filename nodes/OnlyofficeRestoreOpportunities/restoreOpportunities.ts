@@ -168,7 +168,7 @@ async function createDeal(
 	const error = first.error;
 	const refused =
 		error instanceof PortalFailure && (error.httpCode === '400' || error.httpCode === '403');
-	if (!refused || body.contactid === undefined) throw readFailureError(this.getNode(), error);
+	if (!refused || body.contactid === undefined) throw error;
 	notRestored.push({
 		part: 'contact',
 		id: Number(body.contactid),

@@ -43,6 +43,7 @@ const REQUIRED_DEAL_PARTS: Array<[string, (deal: IDataObject) => boolean]> = [
  * run with a message naming the item and what is wrong, and nothing is created.
  */
 export function readArchivedRecords(this: IExecuteFunctions): ArchivedRecord[] {
+	const firstOf = new Map<number, number>();
 	return this.getInputData().map((item, itemIndex) => {
 		const problem = (message: string, description: string) =>
 			new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${message}`, {
@@ -50,7 +51,16 @@ export function readArchivedRecords(this: IExecuteFunctions): ArchivedRecord[] {
 				description,
 			});
 		const json = parseRecord(this.getNodeParameter('record', itemIndex), problem);
-		return checkRecord(json, item.binary, itemIndex, problem);
+		const record = checkRecord(json, item.binary, itemIndex, problem);
+		// Restored a few at a time, two items of one deal would each create it: the run refuses them instead.
+		const first = firstOf.get(record.oldId);
+		if (first !== undefined)
+			throw problem(
+				`Record is the record of deal ${record.oldId}, as is item ${first}'s. Nothing was restored`,
+				'Give the node each deleted deal once, e.g. remove duplicates (Remove Duplicates node, compare the field id) before it.',
+			);
+		firstOf.set(record.oldId, itemIndex);
+		return record;
 	});
 }
 

@@ -9,7 +9,8 @@ import { openRecordReader } from '../common/record/readRecords';
 import { optionDefaults } from '../common/output/optionsCollection';
 import type { PortalConnection } from '../common/transport';
 import { callPortal, PortalFailure } from '../common/transport';
-import { settle } from '../common/transport/concurrently';
+import { eachConcurrently, settle } from '../common/transport/concurrently';
+import { READ_CONCURRENCY } from '../common/record/readPlan';
 import type { ArchivedRecord } from './archivedRecords';
 import { readArchivedRecords } from './archivedRecords';
 import type { NotRestored } from './dealBody';
@@ -32,7 +33,19 @@ type Outcome =
 	| { kind: 'restored'; id: number; alreadyRestored: boolean; notRestored: NotRestored[] }
 	| { kind: 'failed'; error: NodeApiError | NodeOperationError; id?: number };
 
-/** The node's run: check every record first, then restore them one by one, then read them back. */
+/** One record's restore as planned before the first write: its deal's body and what already differs. */
+interface Plan {
+	record: ArchivedRecord;
+	body: IDataObject;
+	notRestored: NotRestored[];
+	/** Deals that may be this record restored before (see findLookAlikes); none when the option says so. */
+	lookAlikes: IDataObject[];
+}
+
+/** Deals restored at once, as many as the record reader reads: quick without tripping a rate limit. */
+const RESTORE_CONCURRENCY = READ_CONCURRENCY;
+
+/** The node's run: check every record first, then restore a few at a time, then read them back. */
 export async function restoreOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = {
 		...optionDefaults<RestoreOptions>(nodeOptions),
@@ -42,28 +55,44 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 	if (records.length === 0) return [];
 	const connection: PortalConnection = { timeout: options.timeout, hints: RESTORE_HINTS };
 	const lists = await readPortalLists.call(this, connection);
-	const outcomes: Outcome[] = [];
-	for (const record of records) {
-		const outcome = await restoreOne.call(this, record, lists, options, connection);
-		if (outcome.kind === 'failed' && !this.continueOnFail()) {
-			outcome.error.description = [outcome.error.description, restoredSoFar(records, outcomes)]
-				.filter(Boolean)
-				.join(' ');
-			throw outcome.error;
-		}
-		outcomes.push(outcome);
+	const plans: Plan[] = records.map((record) => ({
+		record,
+		...dealBody(record, lists),
+		lookAlikes: [],
+	}));
+	if (!options.createDespiteLookAlike) {
+		// A record whose marker tag is in use is found by it; the others are looked for before anything is created.
+		const unmarked = plans.filter(({ record }) => !lists.tags.has(markerTag(record.oldId)));
+		const lookAlikes = await findLookAlikes.call(
+			this,
+			unmarked.map(({ record, body }) => ({ record, responsibleId: String(body.responsibleid) })),
+			connection,
+		);
+		for (const plan of plans) plan.lookAlikes = lookAlikes.get(plan.record) ?? [];
 	}
-	return await outputItems.call(this, records, outcomes, connection);
+	const outcomes: Array<Outcome | undefined> = new Array(records.length);
+	let stop: Outcome | undefined;
+	await eachConcurrently(plans, RESTORE_CONCURRENCY, async (plan) => {
+		if (stop) return;
+		const outcome = await restoreOne.call(this, plan, lists, connection);
+		outcomes[records.indexOf(plan.record)] = outcome;
+		if (outcome.kind === 'failed' && !this.continueOnFail()) stop ??= outcome;
+	});
+	if (stop?.kind === 'failed') {
+		stop.error.description = [stop.error.description, restoredSoFar(records, outcomes)]
+			.filter(Boolean)
+			.join(' ');
+		throw stop.error;
+	}
+	return await outputItems.call(this, records, outcomes as Outcome[], connection);
 }
 
 async function restoreOne(
 	this: IExecuteFunctions,
-	record: ArchivedRecord,
+	{ record, body, notRestored, lookAlikes }: Plan,
 	lists: PortalLists,
-	options: RestoreOptions,
 	connection: PortalConnection,
 ): Promise<Outcome> {
-	const { body, notRestored } = dealBody(record, lists);
 	const name = `Deal "${String(record.deal.title)}" (ID ${record.oldId} before it was deleted)`;
 	const progress: RestoreProgress = { unattached: [] };
 	const steps = async (): Promise<Outcome> => {
@@ -80,17 +109,10 @@ async function restoreOne(
 		const alreadyRestored = found.length === 1;
 		if (alreadyRestored) {
 			progress.id = Number(found[0].id);
+			progress.marked = true;
 			current = await readCurrent.call(this, progress.id, connection);
 		} else {
-			if (!options.createDespiteLookAlike) {
-				const lookAlikes = await findLookAlikes.call(
-					this,
-					record,
-					String(body.responsibleid),
-					connection,
-				);
-				if (lookAlikes.length > 0) return lookAlikeFailure(this, record, name, lookAlikes);
-			}
+			if (lookAlikes.length > 0) return lookAlikeFailure(this, record, name, lookAlikes);
 			const created = await createDeal.call(this, body, notRestored, connection);
 			progress.id = Number(created.id);
 			await callPortal.call(
@@ -102,6 +124,7 @@ async function restoreOne(
 				},
 				connection,
 			);
+			progress.marked = true;
 			current = { deal: created, tags: [], history: [], tasks: [] };
 		}
 		await restoreParts.call(
@@ -133,9 +156,14 @@ async function restoreOne(
 					? failure.effect === 'unknown'
 						? 'The deal may have been created all the same: run the node again with the same input; it looks for the deal before creating one.'
 						: 'Nothing was created for it.'
-					: `Run the node again with the same input: it completes deal ${id} without a second copy of anything.`,
+					: progress.marked
+						? `Run the node again with the same input: it completes deal ${id} without a second copy of anything.`
+						: `Deal ${id} does not carry the tag ${markerTag(record.oldId)} yet, so a new run would not know it: add that tag to deal ${id} in ONLYOFFICE, then run the node again with the same input to complete it.`,
 				unattached.length > 0
 					? `Files ${unattached.join(', ')} were uploaded but no event holds them; they stay unattached in the CRM folder.`
+					: '',
+				progress.uploading !== undefined && failure.effect === 'unknown'
+					? `"${progress.uploading}" may have been uploaded all the same; it would stay unattached in the CRM folder.`
 					: '',
 			]
 				.filter(Boolean)
@@ -230,10 +258,10 @@ function lookAlikeFailure(
 }
 
 /** "Restored before this: 12 as 57, 13 as 58." for a failure that stops the run. */
-function restoredSoFar(records: ArchivedRecord[], outcomes: Outcome[]): string {
+function restoredSoFar(records: ArchivedRecord[], outcomes: Array<Outcome | undefined>): string {
 	const done = outcomes
 		.map((outcome, at) =>
-			outcome.kind === 'restored' ? `${records[at].oldId} as ${outcome.id}` : undefined,
+			outcome?.kind === 'restored' ? `${records[at].oldId} as ${outcome.id}` : undefined,
 		)
 		.filter(Boolean);
 	return done.length > 0

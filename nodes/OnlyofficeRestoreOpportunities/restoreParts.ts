@@ -23,6 +23,10 @@ export interface CurrentParts {
 /** How far a restore got: the new deal, and files uploaded that no event holds yet (they sit unattached). */
 export interface RestoreProgress {
 	id?: number;
+	/** Whether the new deal carries its marker tag, by which the next run finds it. */
+	marked?: boolean;
+	/** The file being uploaded: if its answer is lost, it may sit unattached under an ID nobody was told. */
+	uploading?: string;
 	unattached: number[];
 }
 
@@ -155,7 +159,9 @@ async function restoreHistory(
 				});
 				continue;
 			}
+			progress.uploading = String(archived.file.title);
 			const fileId = await upload.call(this, id, record.itemIndex, archived, connection);
+			progress.uploading = undefined;
 			fileIds.push(fileId);
 			progress.unattached.push(fileId);
 		}

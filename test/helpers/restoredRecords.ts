@@ -95,10 +95,11 @@ export function recordDifferences(kept: Json, restored: Json): Difference[] {
 	const b = deal(restored);
 	for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
 		if (field === 'customFields') {
+			// A value cleared to "" shows as no value in ONLYOFFICE, and a restore (which skips it) leaves no row.
 			const values = (side: Json) =>
-				((side.customFields as Json[] | undefined) ?? []).map((value) =>
-					without(value, ['entityId']),
-				);
+				((side.customFields as Json[] | undefined) ?? [])
+					.filter((value) => value.fieldType === 4 || value.fieldValue !== '')
+					.map((value) => without(value, ['entityId']));
 			const restoredValues = values(b);
 			for (const value of values(a))
 				compare(

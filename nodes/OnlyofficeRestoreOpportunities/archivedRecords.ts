@@ -38,30 +38,48 @@ const REQUIRED_DEAL_PARTS: Array<[string, (deal: IDataObject) => boolean]> = [
 	['bidCurrency.abbreviation', (deal) => typeof nested(deal.bidCurrency).abbreviation === 'string'],
 ];
 
+/** The records to restore, and under Continue On Fail the items refused (each an error for its own item). */
+export interface CheckedRecords {
+	records: ArchivedRecord[];
+	refused: NodeOperationError[];
+}
+
 /**
  * Reads and checks every item's record before the first request: one that cannot be restored whole stops the
- * run with a message naming the item and what is wrong, and nothing is created.
+ * run with a message naming the item and what is wrong, and nothing is created. Under Continue On Fail only
+ * that item is refused and the others are restored.
  */
-export function readArchivedRecords(this: IExecuteFunctions): ArchivedRecord[] {
+export function readArchivedRecords(this: IExecuteFunctions): CheckedRecords {
 	const firstOf = new Map<number, number>();
-	return this.getInputData().map((item, itemIndex) => {
+	const checked: CheckedRecords = { records: [], refused: [] };
+	this.getInputData().forEach((item, itemIndex) => {
 		const problem = (message: string, description: string) =>
-			new NodeOperationError(this.getNode(), `Item ${itemIndex}: ${message}`, {
-				itemIndex,
-				description,
-			});
-		const json = parseRecord(this.getNodeParameter('record', itemIndex), problem);
-		const record = checkRecord(json, item.binary, itemIndex, problem);
-		// Restored a few at a time, two items of one deal would each create it: the run refuses them instead.
-		const first = firstOf.get(record.oldId);
-		if (first !== undefined)
-			throw problem(
-				`Record is the record of deal ${record.oldId}, as is item ${first}'s. Nothing was restored`,
-				'Give the node each deleted deal once, e.g. remove duplicates (Remove Duplicates node, compare the field id) before it.',
+			new NodeOperationError(
+				this.getNode(),
+				`Item ${itemIndex}: ${message}. Nothing was restored.`,
+				{
+					itemIndex,
+					description,
+				},
 			);
-		firstOf.set(record.oldId, itemIndex);
-		return record;
+		try {
+			const json = parseRecord(this.getNodeParameter('record', itemIndex), problem);
+			const record = checkRecord(json, item.binary, itemIndex, problem);
+			// Restored a few at a time, two items of one deal would each create it: the second is refused.
+			const first = firstOf.get(record.oldId);
+			if (first !== undefined)
+				throw problem(
+					`Record is the record of deal ${record.oldId}, as is item ${first}'s`,
+					'Give the node each deleted deal once, e.g. with a Remove Duplicates node (compare the field id) before it.',
+				);
+			firstOf.set(record.oldId, itemIndex);
+			checked.records.push(record);
+		} catch (error) {
+			if (!(error instanceof NodeOperationError) || !this.continueOnFail()) throw error;
+			checked.refused.push(error);
+		}
 	});
+	return checked;
 }
 
 type Problem = (message: string, description: string) => NodeOperationError;

@@ -51,8 +51,11 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 		...optionDefaults<RestoreOptions>(nodeOptions),
 		...(this.getNodeParameter('options', 0, {}) as Partial<RestoreOptions>),
 	};
-	const records = readArchivedRecords.call(this);
-	if (records.length === 0) return [];
+	const { records, refused } = readArchivedRecords.call(this);
+	const refusedItems = refused.map((error) =>
+		errorItem(error, [error.context.itemIndex as number]),
+	);
+	if (records.length === 0) return refusedItems;
 	const connection: PortalConnection = { timeout: options.timeout, hints: RESTORE_HINTS };
 	const lists = await readPortalLists.call(this, connection);
 	const plans: Plan[] = records.map((record) => ({
@@ -84,7 +87,10 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 			.join(' ');
 		throw stop.error;
 	}
-	return await outputItems.call(this, records, outcomes as Outcome[], connection);
+	const restored = await outputItems.call(this, records, outcomes as Outcome[], connection);
+	if (refusedItems.length === 0) return restored;
+	const itemOf = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
+	return [...restored, ...refusedItems].sort((a, b) => itemOf(a) - itemOf(b));
 }
 
 async function restoreOne(

@@ -75,8 +75,12 @@ export function readArchivedRecords(this: IExecuteFunctions): CheckedRecords {
 			firstOf.set(record.oldId, itemIndex);
 			checked.records.push(record);
 		} catch (error) {
-			if (!(error instanceof NodeOperationError) || !this.continueOnFail()) throw error;
-			checked.refused.push(error);
+			const refusal =
+				error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			if (!this.continueOnFail()) throw refusal;
+			checked.refused.push(refusal);
 		}
 	});
 	return checked;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from '../common/output/optionsCollection';
+import { forTools, outsideTools } from '../common/tool/toolUse';
 
 export interface RestoreOptions {
 	createDespiteLookAlike: boolean;
@@ -26,6 +27,20 @@ export const nodeOptions: INodeProperties = optionsCollection([
 	},
 ]);
 
+const recordField: INodeProperties = {
+	displayName: 'Record',
+	name: 'record',
+	type: 'json',
+	default: '={{ $json }}',
+	required: true,
+	description:
+		'The whole record of one deleted deal: the item itself (the default), or the record as JSON text kept in a Data Table column, a sheet cell or a file. Its files come from the item’s binary data.',
+};
+
+/** What a model is told the tool's one input is. */
+const TOOL_RECORD_TEXT =
+	'The whole record of one deleted deal as JSON text, exactly as ONLYOFFICE Delete Opportunities output it (with its "archive" stamp); never a summary';
+
 export const properties: INodeProperties[] = [
 	{
 		displayName:
@@ -34,14 +49,12 @@ export const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Record',
-		name: 'record',
-		type: 'json',
-		default: '={{ $json }}',
-		required: true,
+	outsideTools(recordField),
+	forTools(recordField, {
+		// Never the input item: as a tool, that is the agent's item (a chat message, a trigger's deal), not a record.
+		default: `={{ $fromAI('record', ${JSON.stringify(TOOL_RECORD_TEXT)}, 'string') }}`,
 		description:
-			'The whole record of one deleted deal: the item itself (the default), or the record as JSON text kept in a Data Table column, a sheet cell or a file. Its files come from the item’s binary data.',
-	},
+			'The whole record of one deleted deal. As a tool, by default the JSON text the model passes, never the item that reached the agent. A record that names kept files cannot be restored this way: their content is binary data a model cannot pass.',
+	}),
 	nodeOptions,
 ];

@@ -18,6 +18,7 @@ import { dealBody } from './dealBody';
 import type { RestoreOptions } from './description';
 import { nodeOptions } from './description';
 import { findLookAlikes, findRestored, markerTag } from './findRestored';
+import { runsAsTool } from '../common/tool/toolUse';
 import type { PortalLists } from './portalLists';
 import { readPortalLists } from './portalLists';
 import type { CurrentParts, RestoreProgress } from './restoreParts';
@@ -282,9 +283,14 @@ async function outputItems(
 	outcomes: Outcome[],
 	connection: PortalConnection,
 ): Promise<INodeExecutionData[]> {
-	const ids = outcomes.flatMap((outcome) => (outcome.kind === 'restored' ? [outcome.id] : []));
-	const reader = await openRecordReader.call(this, ids, connection, { files: 'listOnly' });
-	const reads = await reader.read(ids);
+	const asTool = runsAsTool(this.getNode());
+	const ids = asTool
+		? []
+		: outcomes.flatMap((outcome) => (outcome.kind === 'restored' ? [outcome.id] : []));
+	const reads =
+		ids.length === 0
+			? new Map<number, never>()
+			: await (await openRecordReader.call(this, ids, connection, { files: 'listOnly' })).read(ids);
 	return outcomes.map((outcome, at) => {
 		const record = records[at];
 		if (outcome.kind === 'failed') {
@@ -292,6 +298,19 @@ async function outputItems(
 			if (outcome.id !== undefined) item.json.restoredAs = outcome.id;
 			item.json.restoredFrom = record.oldId;
 			return item;
+		}
+		if (asTool) {
+			// A model gets what happened per deal, not the deal's whole record.
+			return {
+				json: {
+					id: outcome.id,
+					title: record.deal.title,
+					restoredFrom: record.oldId,
+					alreadyRestored: outcome.alreadyRestored,
+					notRestored: outcome.notRestored as unknown as IDataObject[],
+				},
+				pairedItem: pairedTo([record.itemIndex]),
+			};
 		}
 		const read = reads.get(outcome.id);
 		const json: IDataObject =

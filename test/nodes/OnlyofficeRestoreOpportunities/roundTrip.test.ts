@@ -148,3 +148,69 @@ test('the record as JSON text (a Data Table cell, a file) restores the same as t
 		expect(portalFiles(Number(item.json.id))).toEqual(keptFiles(kept[at]));
 	}
 });
+
+test('as an AI tool: the record the model passes as JSON text, a summary per deal back, and kept files refused by name', async () => {
+	portal = await startPortal({
+		opportunities: 10,
+		seed: 6,
+		records: { eventsPerDeal: 2, filesPerDeal: 0, tasksPerDeal: 1, tagsPerDeal: 1 },
+	});
+	const [kept] = await deleteWhole([2]);
+	const agentItem = { json: { chatInput: 'restore deal 2' } };
+	const [answer] = await runRestoreNode({
+		items: [agentItem],
+		asTool: true,
+		record: () => JSON.stringify(kept.json),
+		credentials: credential(),
+	});
+	expect(answer.json).toEqual({
+		id: expect.any(Number),
+		title: kept.json.title,
+		restoredFrom: 2,
+		alreadyRestored: false,
+		notRestored: [],
+	});
+	expect(portal.recordOf(Number(answer.json.id)).history).toHaveLength(2);
+
+	const withFiles = await deleteWhole([3]);
+	expect(withFiles[0].binary).toBeUndefined();
+	(withFiles[0].json.history as IDataObject[]).push({
+		id: 1,
+		content: 'x',
+		created: '2025-01-02T10:00:00.0000000+03:00',
+		category: { id: 1 },
+		files: [
+			{ id: 9, title: 'Proposal.pdf', binaryProperty: 'file_9', fileKey: '3-9-Proposal.pdf' },
+		],
+	});
+	const refused = await runRestoreNode({
+		items: [agentItem],
+		asTool: true,
+		record: () => JSON.stringify(withFiles[0].json),
+		credentials: credential(),
+	}).catch((error: Error) => error);
+	// The model gets the fix in the message itself.
+	expect(String((refused as Error).message)).toMatch(
+		/names files whose content is not on the item: "Proposal\.pdf" \(file_9\)\. Nothing was restored\. Pass each file/,
+	);
+});
+
+test('a mail event, which only the mail module can create, is named in notRestored; the rest comes back', async () => {
+	portal = await startPortal({ opportunities: 10, seed: 7, records: true });
+	const [kept] = await deleteWhole([4]);
+	const mail = {
+		id: 777,
+		content: '{"from":"buyer@example.com","subject":"Re: quote"}',
+		created: '2025-02-03T09:00:00.0000000+03:00',
+		category: { id: -3, title: 'Mail message' },
+	};
+	kept.json.history = [...(kept.json.history as IDataObject[]), mail];
+	const [item] = await runRestoreNode({ items: [kept], credentials: credential() });
+	expect(notRestoredOf(item)).toEqual([
+		{ part: 'event', id: 777, reason: expect.stringMatching(/mail module/) },
+	]);
+	expect(unexplainedDifferences(kept.json, item.json, notRestoredOf(item))).toEqual([]);
+	expect(recordDifferences(kept.json, item.json).map((difference) => difference.path)).toEqual([
+		'history[777]',
+	]);
+});

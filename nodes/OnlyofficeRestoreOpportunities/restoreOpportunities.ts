@@ -31,7 +31,13 @@ const RESTORE_HINTS = {
 
 /** How one record went: restored (now or before), or stopped, with the new deal's ID once it exists. */
 type Outcome =
-	| { kind: 'restored'; id: number; alreadyRestored: boolean; notRestored: NotRestored[] }
+	| {
+			kind: 'restored';
+			id: number;
+			alreadyRestored: boolean;
+			notRestored: NotRestored[];
+			uploads: number;
+	  }
 	| { kind: 'failed'; error: NodeApiError | NodeOperationError; id?: number };
 
 /** One record's restore as planned before the first write: its deal's body and what already differs. */
@@ -88,6 +94,7 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 			.join(' ');
 		throw stop.error;
 	}
+	hintWhatHappened.call(this, outcomes as Outcome[]);
 	const restored = await outputItems.call(this, records, outcomes as Outcome[], connection);
 	if (refusedItems.length === 0) return restored;
 	const itemOf = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
@@ -101,7 +108,7 @@ async function restoreOne(
 	connection: PortalConnection,
 ): Promise<Outcome> {
 	const name = `Deal "${String(record.deal.title)}" (ID ${record.oldId} before it was deleted)`;
-	const progress: RestoreProgress = { unattached: [] };
+	const progress: RestoreProgress = { unattached: [], uploads: 0 };
 	const steps = async (): Promise<Outcome> => {
 		const found = await findRestored.call(this, record, lists, connection);
 		if (found.length > 1) {
@@ -144,7 +151,13 @@ async function restoreOne(
 			notRestored,
 			progress,
 		);
-		return { kind: 'restored', id: progress.id, alreadyRestored, notRestored };
+		return {
+			kind: 'restored',
+			id: progress.id,
+			alreadyRestored,
+			notRestored,
+			uploads: progress.uploads,
+		};
 	};
 	const outcome = await settle(steps);
 	if (outcome.ok) return outcome.value;
@@ -262,6 +275,24 @@ function lookAlikeFailure(
 		`${name} may already exist: deal ${ids} has the same title and responsible and was created after the record was kept. Nothing was created.`,
 		`If deal ${ids} is this deal restored earlier, add the tag ${markerTag(record.oldId)} to it in ONLYOFFICE and run the node again: it completes that deal. If it is another deal, turn on "Create Even If a Look-Alike Exists" in the node's Options.`,
 	);
+}
+
+/** One line under the output: how many deals came back, and what to check. */
+function hintWhatHappened(this: IExecuteFunctions, outcomes: Outcome[]) {
+	const restored = outcomes.filter((outcome) => outcome.kind === 'restored');
+	const before = restored.filter((outcome) => outcome.alreadyRestored).length;
+	const changed = restored.filter((outcome) => outcome.notRestored.length > 0).length;
+	const uploads = restored.reduce((sum, outcome) => sum + outcome.uploads, 0);
+	const parts = [
+		`Restored ${restored.length} of ${outcomes.length} deals${before > 0 ? ` (${before} had been restored before; whatever they lacked was added)` : ''}.`,
+		changed > 0
+			? `${changed} could not be put back exactly as they were: their notRestored lists what and why.`
+			: '',
+		uploads > 0
+			? `${uploads} files were uploaded in their original format, which turns on "Save the file copy in the original format as well" in your ONLYOFFICE Documents settings (its default; the API cannot read what it was before). If you had it off, turn it off again in Documents > Settings > Common Settings.`
+			: '',
+	];
+	this.addExecutionHints({ message: parts.filter(Boolean).join(' '), location: 'outputPane' });
 }
 
 /** "Restored before this: 12 as 57, 13 as 58." for a failure that stops the run. */

@@ -28,6 +28,8 @@ export interface RestoreProgress {
 	/** The file being uploaded: if its answer is lost, it may sit unattached under an ID nobody was told. */
 	uploading?: string;
 	unattached: number[];
+	/** Files uploaded in this run (each with storeOriginalFileFlag, which ONLYOFFICE saves as a setting). */
+	uploads: number;
 }
 
 /**
@@ -162,6 +164,7 @@ async function restoreHistory(
 			progress.uploading = String(archived.file.title);
 			const fileId = await upload.call(this, id, record.itemIndex, archived, connection);
 			progress.uploading = undefined;
+			progress.uploads++;
 			fileIds.push(fileId);
 			progress.unattached.push(fileId);
 		}

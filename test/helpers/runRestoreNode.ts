@@ -9,6 +9,7 @@ import type {
 	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { OnlyofficeRestoreOpportunities } from '../../nodes/OnlyofficeRestoreOpportunities/OnlyofficeRestoreOpportunities.node';
@@ -34,7 +35,11 @@ const restoreNode: INode = {
 	parameters: {},
 };
 
+/** The hints of the last run (the line n8n shows under the output). */
+export const lastHints: NodeExecutionHint[] = [];
+
 export async function runRestoreNode(run: RestoreRun): Promise<INodeExecutionData[]> {
+	lastHints.length = 0;
 	const node: INode = {
 		...restoreNode,
 		type: run.asTool ? `${restoreNode.type}Tool` : restoreNode.type,
@@ -44,6 +49,7 @@ export async function runRestoreNode(run: RestoreRun): Promise<INodeExecutionDat
 		getInputData: () => run.items,
 		getNode: () => node,
 		continueOnFail: () => run.continueOnFail === true,
+		addExecutionHints: (...hints: NodeExecutionHint[]) => lastHints.push(...hints),
 		getCredentials: http.getCredentials,
 		getNodeParameter(name: string, itemIndex: number, fallback?: unknown) {
 			if (name === 'record')

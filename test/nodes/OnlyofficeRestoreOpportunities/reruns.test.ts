@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode } from '../../helpers/runNode';
 import { unexplainedDifferences, type NotRestoredEntry } from '../../helpers/restoredRecords';
-import { runRestoreNode } from '../../helpers/runRestoreNode';
+import { lastHints, runRestoreNode } from '../../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../../portal');
@@ -95,6 +95,12 @@ test('a second run on the same records writes nothing and outputs the same deals
 	const kept = await deletedWhole([2, DEAL, 5]);
 	const first = await restore(kept);
 	expect(first.map((item) => item.json.alreadyRestored)).toEqual([false, false, false]);
+	expect(lastHints.map((hint) => hint.message)).toEqual([
+		expect.stringMatching(
+			/^Restored 3 of 3 deals\. 6 files were uploaded in their original format, which turns on "Save the file copy in the original format as well"/,
+		),
+	]);
+	expect(portal.storeOriginalFiles('admin')).toBe(true);
 	const dealsAfterFirst = portal.opportunityIds().length;
 	const counts = portal.recordCounts();
 	portal.clearRequests();
@@ -103,6 +109,9 @@ test('a second run on the same records writes nothing and outputs the same deals
 	expect(portal.opportunityIds().length).toBe(dealsAfterFirst);
 	expect(portal.recordCounts()).toEqual(counts);
 	expect(second.map((item) => item.json.alreadyRestored)).toEqual([true, true, true]);
+	expect(lastHints.map((hint) => hint.message)).toEqual([
+		'Restored 3 of 3 deals (3 had been restored before; whatever they lacked was added).',
+	]);
 	expect(second.map((item) => item.json.id)).toEqual(first.map((item) => item.json.id));
 	second.forEach((item, at) => expectWhole(kept[at], item));
 	expect(second.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

@@ -7,4 +7,5 @@ describeDeleteOpportunities('1.123.81', [
 	'invalidId',
 	'errorOutput',
 	'wholeRecord',
+	'restore',
 ]);

@@ -13,6 +13,7 @@ import {
 	recordView,
 	type PortalRecord,
 } from '../helpers/wholeRecords';
+import { unexplainedDifferences, type NotRestoredEntry } from '../helpers/restoredRecords';
 import { scanForSecrets, scanPaths, type Secret } from '../safety/secrets';
 import {
 	createN8nInstance,
@@ -41,9 +42,11 @@ export type CaseName =
 	| 'fiveThousand'
 	| 'faults'
 	| 'credentialTest'
-	| 'wholeRecord';
+	| 'wholeRecord'
+	| 'restore';
 
 const DELETE_NODE = 'Delete Opportunities';
+const RESTORE_NODE = 'Restore Opportunities';
 const NODE_TYPE = `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`;
 
 const node = (
@@ -204,6 +207,83 @@ export function describeDeleteOpportunities(version: string, cases: CaseName[]) 
 					expect(portal.hasOpportunity(id)).toBe(false);
 				}
 				expect(fileCount).toBeGreaterThan(0);
+			},
+		);
+
+		maybe(
+			'restore',
+			'Restore after a whole-record delete: each deal back with every part and file, a second run creates nothing',
+			async () => {
+				await portal.stop();
+				portal = await startPortal({
+					opportunities: 20,
+					seed: 13,
+					logFile: portalLog,
+					records: true,
+				});
+				const ids = [1, 2, 3, 4, 5, 6];
+				const credentialId = await tokenCredential();
+				const restore = node(
+					RESTORE_NODE,
+					`${PACKAGE_NAME}.onlyofficeRestoreOpportunities`,
+					{},
+					{
+						credentials: { onlyofficeApi: { id: credentialId, name: 'ONLYOFFICE e2e' } },
+					},
+				);
+				const result = await execute(
+					deleteWorkflow({
+						items: ids.map((id) => ({ id })),
+						credentialId,
+						parameters: { options: { record: 'wholeRecord' } },
+						after: [restore],
+					}),
+				);
+				expect(result.exitCode).toBe(0);
+				const kept = deleted(result);
+				const restored = n8n.outputItems(result.execution, RESTORE_NODE);
+				expect(restored).toHaveLength(ids.length);
+				let files = 0;
+				for (const [at, item] of restored.entries()) {
+					const notRestored = item.json.notRestored as unknown as NotRestoredEntry[];
+					expect(unexplainedDifferences(kept[at].json, item.json, notRestored)).toEqual([]);
+					expect(item.json.restoredFrom).toMatchObject({ id: kept[at].json.id });
+					const titles = (portal.recordOf(Number(item.json.id)).files as Array<{ title: string }>)
+						.map((file) => file.title)
+						.sort();
+					expect(titles).toEqual(
+						Object.values((kept[at].binary ?? {}) as Record<string, { fileName: string }>)
+							.map((binary) => binary.fileName)
+							.sort(),
+					);
+					files += titles.length;
+				}
+				expect(files).toBeGreaterThan(0);
+				expect(portal.unattachedFiles()).toEqual([]);
+				const deals = portal.opportunityIds().length;
+				// The same records again from a Code node, which carries no binary data: so their files are
+				// marked as listed only. Every event is there already, so nothing is uploaded or created.
+				const listedOnly = kept.map(({ json }) => {
+					const record = structuredClone(json) as { history: Array<{ files?: object[] }> };
+					for (const event of record.history)
+						event.files = event.files?.map((file) => ({ ...file, binaryProperty: undefined }));
+					return { json: record };
+				});
+				const again = await execute(
+					linearWorkflow(`e2e restore again ${Date.now()}`, [
+						node('Start', 'n8n-nodes-base.manualTrigger', {}),
+						node('Code', 'n8n-nodes-base.code', {
+							jsCode: `return ${JSON.stringify(listedOnly)};`,
+						}),
+						restore,
+					]),
+				);
+				expect(again.exitCode).toBe(0);
+				expect(
+					n8n.outputItems(again.execution, RESTORE_NODE).map((item) => item.json.alreadyRestored),
+				).toEqual(ids.map(() => true));
+				expect(portal.opportunityIds().length).toBe(deals);
+				expect(portal.unattachedFiles()).toEqual([]);
 			},
 		);
 

@@ -14,8 +14,8 @@ export interface NotRestoredEntry {
 }
 
 /** A deal's ID, author and list; the deal's ID in each value; the keys the nodes add. */
-const DEAL_UNRESTORABLE = ['id', 'createBy', 'canEdit', 'archive', 'contacts', 'restoredFrom'];
-const ROW_UNRESTORABLE = ['id', 'createBy', 'entity', 'canEdit'];
+const DEAL_UNRESTORABLE = ['id', 'createBy', 'archive', 'contacts', 'restoredFrom'];
+const ROW_UNRESTORABLE = ['id', 'createBy'];
 const FILE_UNRESTORABLE = [
 	'id',
 	'viewUrl',
@@ -57,8 +57,14 @@ function compareRows(name: string, kept: Json[], restored: Json[], key: (row: Js
 			differences.push({ path: `${name}[${String(row.id)}]`, kept: row, restored: undefined });
 			continue;
 		}
-		const a = without(row, ROW_UNRESTORABLE);
-		const b = without(match, ROW_UNRESTORABLE);
+		// The deal an event or task belongs to has a new ID; its type and title stay.
+		const restorable = (side: Json) => {
+			const rest = without(side, ROW_UNRESTORABLE);
+			if (rest.entity) rest.entity = without(rest.entity as Json, ['entityId']);
+			return rest;
+		};
+		const a = restorable(row);
+		const b = restorable(match);
 		for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
 			if (field === 'files') {
 				const files = (side: Json) =>

@@ -1,58 +1,34 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItem, readFailureError } from '../common/output/nodeErrors';
-import { nested } from '../common/output/opportunityRecord';
+import { errorItem } from '../common/output/nodeErrors';
 import { pairedTo } from '../common/output/opportunityOutput';
-import { readDeal, readDealHistory, readDealTags, readDealTasks } from '../common/record/dealReads';
-import { openRecordReader } from '../common/record/readRecords';
 import { optionDefaults } from '../common/output/optionsCollection';
-import type { PortalConnection } from '../common/transport';
-import { callPortal, PortalFailure } from '../common/transport';
-import { eachConcurrently, settle } from '../common/transport/concurrently';
 import { READ_CONCURRENCY } from '../common/record/readPlan';
+import { openRecordReader } from '../common/record/readRecords';
+import { runsAsTool } from '../common/tool/toolUse';
+import type { PortalConnection } from '../common/transport';
+import { eachConcurrently } from '../common/transport/concurrently';
 import type { ArchivedRecord } from './archivedRecords';
 import { readArchivedRecords } from './archivedRecords';
-import type { NotRestored } from './dealBody';
 import { dealBody } from './dealBody';
 import type { RestoreOptions } from './description';
 import { nodeOptions } from './description';
-import { findLookAlikes, findRestored, markerTag } from './findRestored';
-import { runsAsTool } from '../common/tool/toolUse';
-import type { PortalLists } from './portalLists';
+import { findLookAlikes, markerTag } from './findRestored';
 import { readPortalLists } from './portalLists';
-import type { CurrentParts, RestoreProgress } from './restoreParts';
-import { restoreParts } from './restoreParts';
-
-const RESTORE_HINTS = {
-	rejected:
-		'Check that the record is unchanged since the Delete node output it, then run the node again.',
-};
-
-/** How one record went: restored (now or before), or stopped, with the new deal's ID once it exists. */
-type Outcome =
-	| {
-			kind: 'restored';
-			id: number;
-			alreadyRestored: boolean;
-			notRestored: NotRestored[];
-			uploads: number;
-	  }
-	| { kind: 'failed'; error: NodeApiError | NodeOperationError; id?: number };
-
-/** One record's restore as planned before the first write: its deal's body and what already differs. */
-interface Plan {
-	record: ArchivedRecord;
-	body: IDataObject;
-	notRestored: NotRestored[];
-	/** Deals that may be this record restored before (see findLookAlikes); none when the option says so. */
-	lookAlikes: IDataObject[];
-}
+import type { DealInProgress, Outcome, Plan } from './restoreDeal';
+import { beginRestore, finishRestore, restoreHints, tagsFailed } from './restoreDeal';
+import { restoreTags } from './restoreTags';
 
 /** Deals restored at once, as many as the record reader reads: quick without tripping a rate limit. */
 const RESTORE_CONCURRENCY = READ_CONCURRENCY;
+/** Deals whose tags are added together: one request per tag name rather than per deal and tag. */
+const TAG_BATCH = 100;
 
-/** The node's run: check every record first, then restore a few at a time, then read them back. */
+/**
+ * The node's run: check every record first, look for deals restored before, then restore them a batch at a
+ * time (each deal created and dated, the batch's tags together, then each deal's history and tasks), then
+ * read them back. A failure stops the run after the deals already begun are finished.
+ */
 export async function restoreOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = {
 		...optionDefaults<RestoreOptions>(nodeOptions),
@@ -63,7 +39,7 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 		errorItem(error, [error.context.itemIndex as number]),
 	);
 	if (records.length === 0) return refusedItems;
-	const connection: PortalConnection = { timeout: options.timeout, hints: RESTORE_HINTS };
+	const connection: PortalConnection = { timeout: options.timeout, hints: restoreHints };
 	const lists = await readPortalLists.call(this, connection);
 	const plans: Plan[] = records.map((record) => ({
 		record,
@@ -80,201 +56,46 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 		);
 		for (const plan of plans) plan.lookAlikes = lookAlikes.get(plan.record) ?? [];
 	}
-	const outcomes: Array<Outcome | undefined> = new Array(records.length);
+	const outcomes = new Map<Plan, Outcome>();
 	let stop: Outcome | undefined;
-	await eachConcurrently(plans, RESTORE_CONCURRENCY, async (plan) => {
-		if (stop) return;
-		const outcome = await restoreOne.call(this, plan, lists, connection);
-		outcomes[records.indexOf(plan.record)] = outcome;
+	const settled = (plan: Plan, outcome: Outcome) => {
+		outcomes.set(plan, outcome);
 		if (outcome.kind === 'failed' && !this.continueOnFail()) stop ??= outcome;
-	});
+	};
+	for (let start = 0; start < plans.length && !stop; start += TAG_BATCH) {
+		const begun: DealInProgress[] = [];
+		await eachConcurrently(
+			plans.slice(start, start + TAG_BATCH),
+			RESTORE_CONCURRENCY,
+			async (plan) => {
+				if (stop) return;
+				const step = await beginRestore.call(this, plan, lists, connection);
+				if ('kind' in step) settled(plan, step);
+				else begun.push(step);
+			},
+		);
+		// Deals already created are finished even when another failed: a half-restored deal helps nobody.
+		const untagged = await restoreTags.call(this, begun, connection);
+		for (const [deal, failure] of untagged)
+			settled(deal.plan, tagsFailed.call(this, deal, failure));
+		await eachConcurrently(
+			begun.filter((deal) => !untagged.has(deal)),
+			RESTORE_CONCURRENCY,
+			async (deal) => settled(deal.plan, await finishRestore.call(this, deal, lists, connection)),
+		);
+	}
+	const inOrder = plans.map((plan) => outcomes.get(plan));
 	if (stop?.kind === 'failed') {
-		stop.error.description = [stop.error.description, restoredSoFar(records, outcomes)]
+		stop.error.description = [stop.error.description, restoredSoFar(records, inOrder)]
 			.filter(Boolean)
 			.join(' ');
 		throw stop.error;
 	}
-	hintWhatHappened.call(this, outcomes as Outcome[]);
-	const restored = await outputItems.call(this, records, outcomes as Outcome[], connection);
+	hintWhatHappened.call(this, inOrder as Outcome[]);
+	const restored = await outputItems.call(this, records, inOrder as Outcome[], connection);
 	if (refusedItems.length === 0) return restored;
 	const itemOf = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
 	return [...restored, ...refusedItems].sort((a, b) => itemOf(a) - itemOf(b));
-}
-
-async function restoreOne(
-	this: IExecuteFunctions,
-	{ record, body, notRestored, lookAlikes }: Plan,
-	lists: PortalLists,
-	connection: PortalConnection,
-): Promise<Outcome> {
-	const name = `Deal "${String(record.deal.title)}" (ID ${record.oldId} before it was deleted)`;
-	const progress: RestoreProgress = { unattached: [], uploads: 0 };
-	const steps = async (): Promise<Outcome> => {
-		const found = await findRestored.call(this, record, lists, connection);
-		if (found.length > 1) {
-			return failed(
-				this,
-				record,
-				`${name} was restored more than once: deals ${found.map((d) => d.id).join(', ')} carry the tag ${markerTag(record.oldId)}`,
-				'Delete the copies you do not want in ONLYOFFICE, then run the node again.',
-			);
-		}
-		let current: CurrentParts;
-		const alreadyRestored = found.length === 1;
-		if (alreadyRestored) {
-			progress.id = Number(found[0].id);
-			progress.marked = true;
-			current = await readCurrent.call(this, progress.id, connection);
-		} else {
-			if (lookAlikes.length > 0) return lookAlikeFailure(this, record, name, lookAlikes);
-			const created = await createDeal.call(this, body, notRestored, connection);
-			progress.id = Number(created.id);
-			await callPortal.call(
-				this,
-				{
-					method: 'POST',
-					path: `/api/2.0/crm/opportunity/${progress.id}/tag.json`,
-					body: { tagName: markerTag(record.oldId) },
-				},
-				connection,
-			);
-			progress.marked = true;
-			current = { deal: created, tags: [], history: [], tasks: [] };
-		}
-		await restoreParts.call(
-			this,
-			progress.id,
-			record,
-			current,
-			lists,
-			connection,
-			notRestored,
-			progress,
-		);
-		return {
-			kind: 'restored',
-			id: progress.id,
-			alreadyRestored,
-			notRestored,
-			uploads: progress.uploads,
-		};
-	};
-	const outcome = await settle(steps);
-	if (outcome.ok) return outcome.value;
-	const failure = outcome.error;
-	if (!(failure instanceof PortalFailure))
-		throw readFailureError(this.getNode(), failure, record.itemIndex);
-	const { id, unattached } = progress;
-	return {
-		kind: 'failed',
-		id,
-		error: new NodeApiError(this.getNode(), { message: failure.message } as JsonObject, {
-			message: `${name} ${id === undefined ? 'was not restored' : `was restored as deal ${id} only in part`}: ${failure.message}.`,
-			description: [
-				failure.hint,
-				id === undefined
-					? failure.effect === 'unknown'
-						? 'The deal may have been created all the same: run the node again with the same input; it looks for the deal before creating one.'
-						: 'Nothing was created for it.'
-					: progress.marked
-						? `Run the node again with the same input: it completes deal ${id} without a second copy of anything.`
-						: `Deal ${id} does not carry the tag ${markerTag(record.oldId)} yet, so a new run would not know it: add that tag to deal ${id} in ONLYOFFICE, then run the node again with the same input to complete it.`,
-				unattached.length > 0
-					? `Files ${unattached.join(', ')} were uploaded but no event holds them; they stay unattached in the CRM folder.`
-					: '',
-				progress.uploading !== undefined && failure.effect === 'unknown'
-					? `"${progress.uploading}" may have been uploaded all the same; it would stay unattached in the CRM folder.`
-					: '',
-			]
-				.filter(Boolean)
-				.join(' '),
-			httpCode: failure.httpCode,
-			itemIndex: record.itemIndex,
-		}),
-	};
-}
-
-/** `POST opportunity`; a primary contact that is gone or unreadable (400, 403) is left out and said so. */
-async function createDeal(
-	this: IExecuteFunctions,
-	body: IDataObject,
-	notRestored: NotRestored[],
-	connection: PortalConnection,
-): Promise<IDataObject> {
-	const post = async () =>
-		nested(
-			(
-				await callPortal.call(
-					this,
-					{ method: 'POST', path: '/api/2.0/crm/opportunity.json', body, creates: true },
-					connection,
-				)
-			).envelope.response,
-		);
-	const first = await settle(post);
-	if (first.ok) return first.value;
-	const error = first.error;
-	const refused =
-		error instanceof PortalFailure && (error.httpCode === '400' || error.httpCode === '403');
-	if (!refused || body.contactid === undefined) throw error;
-	notRestored.push({
-		part: 'contact',
-		id: Number(body.contactid),
-		reason:
-			'The primary contact no longer exists, or the restoring user may not read it; the deal has no primary contact',
-	});
-	delete body.contactid;
-	return await post();
-}
-
-async function readCurrent(
-	this: IExecuteFunctions,
-	id: number,
-	connection: PortalConnection,
-): Promise<CurrentParts> {
-	const deal = await readDeal.call(this, id, connection);
-	if (deal === undefined)
-		throw new PortalFailure(
-			`The restored deal ${id} could not be read`,
-			'notDone',
-			RESTORE_HINTS.rejected,
-		);
-	return {
-		deal,
-		tags: (await readDealTags.call(this, id, connection)) ?? [],
-		history: await readDealHistory.call(this, id, connection),
-		tasks: await readDealTasks.call(this, id, connection),
-	};
-}
-
-function failed(
-	context: IExecuteFunctions,
-	record: ArchivedRecord,
-	message: string,
-	description: string,
-): Outcome {
-	return {
-		kind: 'failed',
-		error: new NodeOperationError(context.getNode(), message, {
-			description,
-			itemIndex: record.itemIndex,
-		}),
-	};
-}
-
-function lookAlikeFailure(
-	context: IExecuteFunctions,
-	record: ArchivedRecord,
-	name: string,
-	lookAlikes: IDataObject[],
-): Outcome {
-	const ids = lookAlikes.map((deal) => deal.id).join(', ');
-	return failed(
-		context,
-		record,
-		`${name} may already exist: deal ${ids} has the same title and responsible and was created after the record was kept. Nothing was created.`,
-		`If deal ${ids} is this deal restored earlier, add the tag ${markerTag(record.oldId)} to it in ONLYOFFICE and run the node again: it completes that deal. If it is another deal, turn on "Create Even If a Look-Alike Exists" in the node's Options.`,
-	);
 }
 
 /** One line under the output: how many deals came back, and what to check. */

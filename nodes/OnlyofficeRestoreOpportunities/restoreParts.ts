@@ -32,12 +32,18 @@ export interface RestoreProgress {
 	uploads: number;
 }
 
+/** Sends one write of a restore to the portal and answers its `response`. */
+function sender(this: IExecuteFunctions, connection: PortalConnection): Send {
+	return async (method, path, body, creates = false) =>
+		(await callPortal.call(this, { method, path: `${CRM}/${path}`, body, creates }, connection))
+			.envelope.response as IDataObject;
+}
+
 /**
- * Adds to the restored deal `id` whatever of the record it does not hold yet, in the contract's order: its
- * creation date, custom values, tags, history events (with their files) and tasks. Parts are matched, not
- * counted, so a run that stopped part-way is completed without a second copy of anything.
+ * Gives the restored deal `id` the record's creation date and the custom values it lacks, and reports the
+ * members the portal dropped. Parts are compared, not counted, so a re-run sends only what is missing.
  */
-export async function restoreParts(
+export async function restoreDealFields(
 	this: IExecuteFunctions,
 	id: number,
 	record: ArchivedRecord,
@@ -45,11 +51,8 @@ export async function restoreParts(
 	lists: PortalLists,
 	connection: PortalConnection,
 	notRestored: NotRestored[],
-	progress: RestoreProgress,
 ): Promise<void> {
-	const send = async (method: 'POST' | 'PUT', path: string, body: IDataObject, creates = false) =>
-		(await callPortal.call(this, { method, path: `${CRM}/${path}`, body, creates }, connection))
-			.envelope.response as IDataObject;
+	const send = sender.call(this, connection);
 	const { deal } = record;
 	if (dateMs(current.deal.created) !== dateMs(deal.created))
 		await send('PUT', `opportunity/${id}/creationdate.json`, { creationDate: deal.created });
@@ -65,9 +68,29 @@ export async function restoreParts(
 			});
 	}
 	reportMissingMembers(deal, current.deal, notRestored);
-	const tags = new Set(current.tags.map(tagKey));
-	for (const tag of record.tags)
-		if (!tags.has(tagKey(tag))) await send('POST', `opportunity/${id}/tag.json`, { tagName: tag });
+}
+
+/** The record's tags the restored deal does not carry yet. */
+export function missingTags(record: ArchivedRecord, current: CurrentParts): string[] {
+	const carried = new Set(current.tags.map(tagKey));
+	return record.tags.filter((tag) => !carried.has(tagKey(tag)));
+}
+
+/**
+ * Adds the history events (with their files) and tasks the restored deal `id` lacks, matched by what they
+ * hold, so a run that stopped part-way is completed without a second copy of anything.
+ */
+export async function restoreTimeline(
+	this: IExecuteFunctions,
+	id: number,
+	record: ArchivedRecord,
+	current: CurrentParts,
+	lists: PortalLists,
+	connection: PortalConnection,
+	notRestored: NotRestored[],
+	progress: RestoreProgress,
+): Promise<void> {
+	const send = sender.call(this, connection);
 	await restoreHistory.call(this, id, record, current.history, lists, send, notRestored, {
 		connection,
 		progress,
@@ -83,7 +106,7 @@ type Send = (
 ) => Promise<IDataObject>;
 
 /** ONLYOFFICE's tag names compare trimmed and case-insensitively. */
-const tagKey = (tag: string) => tag.trim().toLowerCase();
+export const tagKey = (tag: string) => tag.trim().toLowerCase();
 
 function reportMissingMembers(deal: IDataObject, now: IDataObject, notRestored: NotRestored[]) {
 	const present = new Set(

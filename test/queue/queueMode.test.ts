@@ -25,6 +25,7 @@ import {
 	type PortalRecord,
 } from '../helpers/wholeRecords';
 import { startPortal } from '../portal';
+import { unexplainedDifferences, type NotRestoredEntry } from '../helpers/restoredRecords';
 import { scanPaths, scanText, type Secret } from '../safety/secrets';
 import { startQueueStack, trackFolder, type QueueStack, type QueueWorker } from './harness';
 
@@ -33,6 +34,7 @@ type LoggedRequest = Portal['requests'][number];
 type Json = Record<string, unknown>;
 
 const DELETE_NODE = 'Delete Opportunities';
+const RESTORE_NODE = 'Restore Opportunities';
 const NODE_TYPE = `${PACKAGE_NAME}.onlyofficeDeleteOpportunities`;
 /** Every request waits this long at the portal, and the bulk delete waits this long between load and delete. */
 const LATENCY_MS = 1_000;
@@ -280,6 +282,74 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 				expect(recordPortal.hasOpportunity(id)).toBe(false);
 			}
 			expect(fileCount).toBeGreaterThan(0);
+		} finally {
+			for (const token of recordPortal.activeTokens())
+				secrets.set(token, { label: 'an ONLYOFFICE token', value: token });
+			await recordPortal.stop();
+		}
+	}, 300_000);
+
+	test('a restore on a worker: the deleted deals back from the records and files in queue mode’s binary store', async () => {
+		const recordPortal = await startPortal({ opportunities: 20, seed: 23, records: true });
+		try {
+			const credential = { id: '', name: 'ONLYOFFICE (restore portal)' };
+			credential.id = await stack.main.createCredential({
+				name: credential.name,
+				type: 'onlyofficeApi',
+				data: { portalUrl: recordPortal.url, authMethod: 'apiToken', apiToken: recordPortal.token },
+			});
+			const ids = range(1, 6);
+			const webhookPath = 'queue-restore';
+			const workflowId = await stack.createWorkflow(
+				linearWorkflow(`queue: ${webhookPath}`, [
+					{
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 2,
+						webhookId: randomUUID(),
+						parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
+					},
+					{
+						name: DELETE_NODE,
+						type: NODE_TYPE,
+						typeVersion: 1,
+						parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
+						credentials: { onlyofficeApi: credential },
+					},
+					{
+						name: RESTORE_NODE,
+						type: `${PACKAGE_NAME}.onlyofficeRestoreOpportunities`,
+						typeVersion: 1,
+						parameters: { options: {} },
+						credentials: { onlyofficeApi: credential },
+					},
+				]),
+			);
+			await stack.activateWorkflow(workflowId);
+			await stack.waitForWebhook(webhookPath);
+			await send(webhookPath, ids);
+			const [execution] = await endedExecutions(workflowId, 1);
+			expect(stack.workerOf(String(execution.id))?.name).toMatch(/^w[12]$/);
+			const kept = nodeOutputItems(execution, DELETE_NODE);
+			const restored = nodeOutputItems(execution, RESTORE_NODE);
+			expect(restored).toHaveLength(ids.length);
+			let files = 0;
+			for (const [at, item] of restored.entries()) {
+				const notRestored = item.json.notRestored as unknown as NotRestoredEntry[];
+				expect(unexplainedDifferences(kept[at].json, item.json, notRestored)).toEqual([]);
+				// The bytes the worker uploaded came from the database binary store the Delete node wrote to.
+				const keptBinary = Object.values(
+					(kept[at].binary ?? {}) as Record<string, { fileName: string; id?: string }>,
+				);
+				expect(keptBinary.every((binary) => String(binary.id).startsWith('database'))).toBe(true);
+				const portalFiles = recordPortal.recordOf(Number(item.json.id)).files;
+				expect(portalFiles.map((file: { title: string }) => file.title).sort()).toEqual(
+					keptBinary.map((binary) => binary.fileName).sort(),
+				);
+				files += portalFiles.length;
+			}
+			expect(files).toBeGreaterThan(0);
+			expect(recordPortal.unattachedFiles()).toEqual([]);
 		} finally {
 			for (const token of recordPortal.activeTokens())
 				secrets.set(token, { label: 'an ONLYOFFICE token', value: token });

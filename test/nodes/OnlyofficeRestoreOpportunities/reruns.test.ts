@@ -212,3 +212,44 @@ describe('a run that stopped at any write, then the same input again', () => {
 		},
 	);
 });
+
+test('a tag several deals lack goes in one request; if that fails, each deal is tagged on its own, and a deal that still fails is completed by the next run', async () => {
+	const kept = await deletedWhole([1, 2, 3, 4, 5, 6]);
+	const tagged = (tag: string) => kept.filter((item) => (item.json.tags as string[]).includes(tag));
+	const shared = [...new Set(kept.flatMap((item) => item.json.tags as string[]))].find(
+		(tag) => tagged(tag).length > 2,
+	);
+	expect(shared).toBeDefined();
+	// The batch request for a tag fails, then the first deal tagged on its own after it fails too.
+	let batchFailed = false;
+	portal.injectFault(
+		{ type: 'status', status: 402 },
+		{
+			match: (r: LoggedRequest) => {
+				if (!/taglist/.test(r.path)) return false;
+				batchFailed = true;
+				return true;
+			},
+		},
+	);
+	portal.injectFault(
+		{ type: 'status', status: 402 },
+		{ match: (r: LoggedRequest) => batchFailed && /opportunity\/\d+\/tag/.test(r.path) },
+	);
+	const first = await restore(kept, true);
+	const failedItems = first.filter((item) => item.json.error !== undefined);
+	expect(failedItems).toHaveLength(1);
+	expect(failedItems[0].json.error).toMatch(/was restored as deal \d+ only in part/);
+	expect(failedItems[0].json.message).toMatch(
+		/Run the node again with the same input: it completes deal \d+/,
+	);
+	portal.clearFaults();
+	const again = await restore(kept);
+	for (const [at, item] of again.entries()) {
+		expectWhole(kept[at], item);
+		expect(copiesOf(Number(kept[at].json.id))).toHaveLength(1);
+	}
+	// The shared tag went out once for the batch, then deal by deal after the batch request failed.
+	const taglists = (portal.requests as LoggedRequest[]).filter((r) => /taglist/.test(r.path));
+	expect(taglists.length).toBeGreaterThan(0);
+});

@@ -253,3 +253,31 @@ test('a tag several deals lack goes in one request; if that fails, each deal is 
 	const taglists = (portal.requests as LoggedRequest[]).filter((r) => /taglist/.test(r.path));
 	expect(taglists.length).toBeGreaterThan(0);
 });
+
+test('without Continue On Fail, a failure stops the run with the failed deal named and the deals restored before it listed', async () => {
+	const kept = await deletedWhole([2, DEAL, 5]);
+	let creates = 0;
+	portal.injectFault(
+		{ type: 'status', status: 402 },
+		{
+			match: (r: LoggedRequest) =>
+				r.method === 'POST' && /\/crm\/opportunity(\.json)?$/.test(r.path) && ++creates === 2,
+		},
+	);
+	const error = (await restore(kept).catch((thrown: Error) => thrown)) as Error & {
+		description?: string;
+	};
+	expect(error.message).toMatch(/^Deal ".+" \(ID \d+ before it was deleted\) was not restored: /);
+	const restored = [2, DEAL, 5].filter((id) => copiesOf(id).length === 1);
+	expect(restored).toHaveLength(2);
+	expect(error.description).toContain('Nothing was created for it.');
+	expect(error.description).toContain(
+		`Restored in this run before it stopped (old ID as new ID): ${restored
+			.map((id) => `${id} as ${copiesOf(id)[0].id}`)
+			.join(', ')}.`,
+	);
+	portal.clearFaults();
+	const again = await restore(kept);
+	again.forEach((item, at) => expectWhole(kept[at], item));
+	expect(again.map((item) => item.json.alreadyRestored).filter(Boolean)).toHaveLength(2);
+});

@@ -176,6 +176,7 @@ describe('a run that stopped at any write, then the same input again', () => {
 					expect(stopped[0].json.message).toContain(
 						`"${orphans[orphans.length - 1].title}" may have been uploaded all the same`,
 					);
+				expect(JSON.stringify(stopped)).not.toContain(portal.users.admin.token);
 				portal.clearFaults();
 				let again = await restore(kept, true);
 				const created = step === 1 || (step === 0 && fault.type === 'resetAfterActing');

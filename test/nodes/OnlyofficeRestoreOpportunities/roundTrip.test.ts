@@ -68,6 +68,8 @@ test('220 varied deals deleted whole come back whole: every field, tag, event, t
 	const output = await runRestoreNode({ items: kept, credentials: credential() });
 
 	expect(output).toHaveLength(220);
+	// Secrets stay secret: no token in anything the node output.
+	expect(JSON.stringify(output)).not.toContain(portal.users.admin.token);
 	expect(output.map((item) => item.pairedItem)).toEqual(kept.map((_, item) => ({ item })));
 	for (const [at, item] of output.entries()) {
 		expect(item.json.restoredFrom).toEqual({

@@ -15,6 +15,11 @@ export const MANUAL_EXAMPLE = 'delete-lost-deals.json';
 export const NIGHTLY_EXAMPLE = 'nightly-delete-lost-deals.json';
 /** Chat Trigger → AI Agent with the Get and Delete tools (Stage Type Lost, Delete Limit 10, Dry Run on). */
 export const AI_AGENT_EXAMPLE = 'ai-agent-clean-up.json';
+/**
+ * Manual Trigger → the old IDs to restore → their rows in the nightly example's Data Table and their files on
+ * disk → Restore Opportunities (Record = the row's JSON text).
+ */
+export const RESTORE_EXAMPLE = 'restore-deleted-deals.json';
 /** Every file under examples/, so a new example is imported by the tests without editing them. */
 export const EXAMPLE_FILES = fs
 	.readdirSync(EXAMPLES_DIR)

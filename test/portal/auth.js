@@ -132,7 +132,10 @@ class Authenticator {
 	checkPassword(login, password) {
 		const wanted = login.trim().toLowerCase();
 		const user = this.employees.find((e) => e.email === wanted || e.userName === wanted);
-		return user && user.password !== undefined && user.password === password ? user : undefined;
+		// A terminated user cannot sign in.
+		return user && !user.terminated && user.password !== undefined && user.password === password
+			? user
+			: undefined;
 	}
 }
 

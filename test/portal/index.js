@@ -84,6 +84,23 @@
  * - Methods: `unattachedFiles()` → [{ id, title, contentType, bytes, createdBy }], `storeOriginalFiles(userKey)`
  *   (the user's Files setting StoreOriginalFiles: true until an upload sets it), `privateContactIds()`.
  *
+ * Removals between a delete and a restore (removals.js, as the server removes each; tests in removals.test.ts).
+ * What the server refuses to remove throws an Error. Per portal: other portals of the process keep theirs.
+ * - `removeUser(key | userName | id)` → id: terminated — gone from `GET people` and `employees()`, its tokens
+ *   answer 401 and its log-in fails, refused as a deal's or a task's responsible (400); rows naming it keep it.
+ * - `removeCustomField(id)`: the definition and every value (gone from `GET opportunity/{id}` and the
+ *   definitions); `POST …/customfield/{id}` then 500, `customFieldList` skips it.
+ * - `removeCategory(id, { moveTo }?)`: a history or task category, gone from `GET crm/history/category` /
+ *   `GET crm/task/category`; `POST history` then 400, `POST task` 404. Refused for a history category any
+ *   event still uses, the last of a list, a system one; a used task category needs `moveTo` for its tasks.
+ * - `removeContact(id)`: its events (files hard-deleted) and tasks go, deals lose it as primary contact and
+ *   participant, a company's people keep no company; `POST opportunity` with it then 400, `POST history` 400,
+ *   `…/contact/{id}` 404, `POST task` keeps no contact.
+ * - `removeStage(id)`: gone from `GET crm/opportunity/stage`, `POST opportunity` with it 400; refused while a
+ *   deal is in it.
+ * - `removeCurrency(abbreviation)`: no admin can (the server's currency table has no API): a server whose
+ *   table lacks it — gone from `GET crm/settings/currency`, `POST opportunity` with it 400.
+ *
  * Faults — `portal.injectFault(fault, { times = 1, match })` applies `fault` to the next `times` requests
  * for which `match({ method, path, query })` is true (every request when no `match`):
  * - { type: 'status', status, body?, contentType?, headers?, retryAfter? }: answers `status` (429, 503 with
@@ -118,6 +135,7 @@ const { createCatalog, createDeal } = require('./seed');
 const { HRESULT, errorEnvelope, toJson } = require('./wire');
 const { createWrappers } = require('./wrappers');
 const { RecordStore } = require('./records');
+const removals = require('./removals');
 const { dealAlone } = require('./routes');
 
 /** @typedef {import('./seed').Deal} Deal */
@@ -235,6 +253,7 @@ async function startPortal(options = {}) {
 	);
 	records.seedAll(store.byId.values(), addTag);
 	store.onRemove = (deal) => records.removeDeal(deal);
+	const removable = { catalog, store, records, auth };
 	const state = {
 		store,
 		records,
@@ -534,12 +553,14 @@ async function startPortal(options = {}) {
 		tags: () => [...catalog.tags],
 		/** Every active user (demo users, staff, extra users): id, displayName, email, userName. */
 		employees: () =>
-			catalog.employees.map((e) => ({
-				id: e.id,
-				displayName: e.displayName,
-				email: e.email,
-				userName: e.userName,
-			})),
+			catalog.employees
+				.filter((e) => !e.terminated)
+				.map((e) => ({
+					id: e.id,
+					displayName: e.displayName,
+					email: e.email,
+					userName: e.userName,
+				})),
 		/** @param {string} token  from now on answered 401, as after a logout or password change */
 		revokeToken: (token) => auth.revoke(token),
 		/** @param {string} email  every token of this user now gets 401, as after "log out of all sessions" */
@@ -613,6 +634,25 @@ async function startPortal(options = {}) {
 		canRead: (userKey, id) => store.readable(demo(userKey), id) !== undefined,
 		/** The audit rows of bulk deletes (OpportunitiesDeleted): requested IDs, deleted titles. */
 		auditEvents: () => structuredClone(records.audit),
+		/**
+		 * Terminates a user (see the header): returns its id.
+		 * @param {string} keyOrId  a demo user's key, a staff user's user name, or an id
+		 */
+		removeUser: (keyOrId) => removals.removeUser(removable, keyOrId),
+		/** @param {number} id  deletes a custom field of opportunities and its values */
+		removeCustomField: (id) => removals.removeCustomField(removable, id),
+		/**
+		 * Deletes a history or task category; a task category's tasks move to `moveTo`.
+		 * @param {number} id
+		 * @param {{ moveTo?: number }} [options]
+		 */
+		removeCategory: (id, options) => removals.removeCategory(removable, id, options),
+		/** @param {number} id  deletes a contact with its events and tasks */
+		removeContact: (id) => removals.removeContact(removable, id),
+		/** @param {number} id  deletes a stage no deal is in */
+		removeStage: (id) => removals.removeStage(removable, id),
+		/** @param {string} abbreviation  a currency the server no longer knows */
+		removeCurrency: (abbreviation) => removals.removeCurrency(removable, abbreviation),
 		/** @param {Fault} fault @param {FaultScope} [scope] */
 		injectFault: (fault, scope) => faults.add(fault, scope),
 		clearFaults: () => faults.clear(),

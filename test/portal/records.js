@@ -170,6 +170,8 @@ class RecordStore {
 		this.lastFileId = 0;
 		/** @type {Map<string, boolean>} user id → Files' StoreOriginalFiles, as an upload saves it (default true) */
 		this.storeOriginal = new Map();
+		/** @type {Set<number>} history and task categories this portal's administrator deleted (removals.js) */
+		this.removedCategories = new Set();
 		// A copy: the seed's field list is shared by every portal of the process.
 		if (options) this.catalog.fields = [...this.catalog.fields, { ...HEADING_FIELD }];
 	}
@@ -370,6 +372,14 @@ class RecordStore {
 		return task;
 	}
 
+	/**
+	 * ListItemDao.GetByID on this portal: a list item of any list, or a system category, unless deleted.
+	 * @param {number} id
+	 */
+	listItem(id) {
+		return this.removedCategories.has(id) ? undefined : listItem(id);
+	}
+
 	/** Files uploaded and attached to no event yet, oldest first. */
 	unattached() {
 		return [...this.files.values()].filter((file) => file.eventId === null);
@@ -429,7 +439,7 @@ class RecordStore {
 	 */
 	eventWire(event, user, dealOf) {
 		const w = this.wrappers;
-		const category = listItem(event.categoryId);
+		const category = this.listItem(event.categoryId);
 		// A file deleted with another deal's event leaves its ID on a contact's event: it no longer shows.
 		const files = event.fileIds
 			.map((id) => this.files.get(id))
@@ -458,7 +468,7 @@ class RecordStore {
 	 */
 	taskWire(task, user, dealOf) {
 		const w = this.wrappers;
-		const category = listItem(task.categoryId);
+		const category = this.listItem(task.categoryId);
 		return dropDefaults(
 			{
 				createBy: w.employee(task.createById),
@@ -631,8 +641,9 @@ function contentLength(bytes) {
  * @param {RecordStore} records
  */
 function categoryList(list, records) {
-	const categories =
-		list === 'history' ? HISTORY_CATEGORIES.filter((c) => c.id > 0) : TASK_CATEGORIES;
+	const categories = (list === 'history' ? HISTORY_CATEGORIES : TASK_CATEGORIES).filter(
+		(c) => c.id > 0 && !records.removedCategories.has(c.id),
+	);
 	const uses = new Map();
 	for (const item of list === 'history' ? records.events.values() : records.tasks.values())
 		uses.set(item.categoryId, (uses.get(item.categoryId) ?? 0) + 1);
@@ -647,4 +658,11 @@ function categoryList(list, records) {
 	}));
 }
 
-module.exports = { RecordStore, categoryList, listItem, toSecond };
+module.exports = {
+	RecordStore,
+	HISTORY_CATEGORIES,
+	TASK_CATEGORIES,
+	categoryList,
+	listItem,
+	toSecond,
+};

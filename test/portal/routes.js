@@ -8,7 +8,7 @@
 
 const { HRESULT, MIN_EPOCH, apiDate, envelope, errorEnvelope, toJson } = require('./wire');
 const { sortKind, canAccess, canAccessContact, storedTag, tagKey } = require('./deals');
-const { categoryList, listItem, toSecond } = require('./records');
+const { categoryList, toSecond } = require('./records');
 const { baseName, boundaryOf, dispositionParams, parseMultipart } = require('./multipart');
 
 /** @typedef {import('./seed').Employee} Employee */
@@ -842,7 +842,7 @@ function pagedList(call, state, items, wrap) {
 
 /** GET people: the active users (EmployeeWraperFull), in the order the user cache holds them. @type {Handler} */
 function listPeople(call, state) {
-	const employees = state.catalog?.employees ?? [call.user];
+	const employees = state.catalog?.employees.filter((e) => !e.terminated) ?? [call.user];
 	return pagedList(call, state, employees, (e) => state.wrappers.profile(e));
 }
 
@@ -1133,7 +1133,7 @@ function attachFiles(call, state) {
 		dealId: id,
 		contactId: null,
 		categoryId: -2,
-		content: listItem(-2)?.title ?? '',
+		content: state.records.listItem(-2)?.title ?? '',
 		created: clock(state),
 		createById: call.user.id,
 	});
@@ -1179,7 +1179,7 @@ function addHistory(call, state) {
 	if (contactId > 0 && !readableContact(state, call.user, contactId)) throw argumentError();
 	if (type === 'case') throw argumentError();
 	if (type === 'opportunity' && !state.store.readable(call.user, entityId)) throw argumentError();
-	if (!listItem(categoryId)) throw argumentError();
+	if (!state.records.listItem(categoryId)) throw argumentError();
 	if (!content || (contactId === 0 && entityId === 0) || (entityId > 0 && type !== 'opportunity'))
 		throw argumentError();
 	if (content.length > MAX_HISTORY_CHARACTERS)
@@ -1235,11 +1235,12 @@ function createTask(call, state) {
 	const alertValue = body.int('alertValue');
 	body.bool('isNotify'); // bound (and so checked) like the others; the stand-in sends no notices
 	if ((type && type !== 'opportunity' && type !== 'case') || categoryId <= 0) throw argumentError();
-	if (!listItem(categoryId))
+	if (!state.records.listItem(categoryId))
 		throw new ApiError(404, 'The task category is not found', HRESULT.fail);
 	if (!title || deadline === null || deadline <= MIN_EPOCH) throw argumentError();
 	const catalog = state.catalog;
-	if (!catalog?.employees.some((e) => e.id === responsibleId)) throw argumentError();
+	if (!catalog?.employees.some((e) => e.id === responsibleId && !e.terminated))
+		throw argumentError();
 	const task = state.records.createTask({
 		dealId: type === 'opportunity' && entityId > 0 ? entityId : null,
 		contactId: catalog.contacts.some((c) => c.id === contactId) ? contactId : null,
@@ -1372,7 +1373,8 @@ function demandCreateOrUpdate(state, user, fields) {
 		if (!canAccessContact(user, contact)) throw accessDenied();
 	}
 	if (!catalog.currencies.some((c) => c.abbreviation === fields.bidCurrency)) throw argumentError();
-	if (!catalog.employees.some((e) => e.id === fields.responsibleId)) throw argumentError();
+	if (!catalog.employees.some((e) => e.id === fields.responsibleId && !e.terminated))
+		throw argumentError();
 }
 
 /**

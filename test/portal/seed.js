@@ -25,6 +25,7 @@ const { PORTAL_OFFSET_MINUTES } = require('./wire');
  * @property {string} [password]  demo users only (other staff cannot log in)
  * @property {string} [token]  demo users' pre-issued API token
  * @property {string} [tfaKey]  two-factor users' authenticator key
+ * @property {boolean} [terminated]  removed by an administrator (portal.removeUser): no longer active
  *
  * @typedef {object} Stage
  * @property {number} id

@@ -11,6 +11,9 @@ export interface NotRestored {
 	reason: string;
 }
 
+/** ONLYOFFICE's stage types (DealMilestoneStatus). */
+const STAGE_TYPES: Record<number, string> = { 0: 'open', 1: 'won', 2: 'lost' };
+
 /** ONLYOFFICE's field type of a Heading, which holds no value. */
 const HEADING = 4;
 
@@ -64,11 +67,14 @@ export function dealBody(
 function stageFor(stage: IDataObject, lists: PortalLists, notRestored: NotRestored[]): number {
 	if (lists.stages.some((s) => s.id === stage.id)) return Number(stage.id);
 	const type = Number(stage.stageType ?? 0);
-	const instead = lists.stages.find((s) => Number(s.stageType ?? 0) === type) ?? lists.stages[0];
+	const sameType = lists.stages.find((s) => Number(s.stageType ?? 0) === type);
+	const instead = sameType ?? lists.stages[0];
 	notRestored.push({
 		part: 'stage',
 		id: Number(stage.id),
-		reason: `The stage "${String(stage.title)}" no longer exists; the deal is in "${String(instead?.title)}" instead`,
+		reason: sameType
+			? `The stage "${String(stage.title)}" no longer exists; the deal is in "${String(instead?.title)}" instead`
+			: `The stage "${String(stage.title)}" no longer exists, nor does any other ${STAGE_TYPES[type] ?? ''} stage; the deal is in "${String(instead?.title)}" (${STAGE_TYPES[Number(instead?.stageType ?? 0)] ?? ''}) instead: move it to the right stage in ONLYOFFICE`,
 	});
 	return Number(instead?.id);
 }

@@ -85,7 +85,7 @@ export async function beginRestore(
 			current = await readCurrent.call(this, progress.id, connection);
 		} else {
 			if (lookAlikes.length > 0) return lookAlikeFailure(this, record, lookAlikes);
-			const created = await createDeal.call(this, body, notRestored, connection);
+			const created = await createDeal.call(this, body, connection);
 			progress.id = Number(created.id);
 			await callPortal.call(
 				this,
@@ -203,7 +203,6 @@ function failureOutcome(
 async function createDeal(
 	this: IExecuteFunctions,
 	body: IDataObject,
-	notRestored: NotRestored[],
 	connection: PortalConnection,
 ): Promise<IDataObject> {
 	const post = async () =>
@@ -222,12 +221,7 @@ async function createDeal(
 	const refused =
 		error instanceof PortalFailure && (error.httpCode === '400' || error.httpCode === '403');
 	if (!refused || body.contactid === undefined) throw error;
-	notRestored.push({
-		part: 'contact',
-		id: Number(body.contactid),
-		reason:
-			'The primary contact no longer exists, or the restoring user may not read it; the deal has no primary contact',
-	});
+	// Said by reportMissingContacts, which compares the deal with its record on every run.
 	delete body.contactid;
 	return await post();
 }

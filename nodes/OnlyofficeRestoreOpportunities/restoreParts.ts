@@ -67,7 +67,7 @@ export async function restoreDealFields(
 				fieldValue: value.fieldValue,
 			});
 	}
-	reportMissingMembers(deal, current.deal, notRestored);
+	reportMissingContacts(deal, current.deal, notRestored);
 }
 
 /** The record's tags the restored deal does not carry yet. */
@@ -108,17 +108,26 @@ type Send = (
 /** ONLYOFFICE's tag names compare trimmed and case-insensitively. */
 export const tagKey = (tag: string) => tag.trim().toLowerCase();
 
-function reportMissingMembers(deal: IDataObject, now: IDataObject, notRestored: NotRestored[]) {
+/** The record's primary contact and members the restored deal lacks: gone, or not readable by the restorer. */
+function reportMissingContacts(deal: IDataObject, now: IDataObject, notRestored: NotRestored[]) {
+	const unreadable = 'no longer exists, or the restoring user may not read it';
+	const primary = nested(deal.contact);
+	if (primary.id !== undefined && nested(now.contact).id !== primary.id)
+		notRestored.push({
+			part: 'contact',
+			id: Number(primary.id),
+			reason: `${String(primary.displayName ?? 'The contact')}, the deal's primary contact, ${unreadable}; the deal has no primary contact`,
+		});
 	const present = new Set(
 		((now.members as IDataObject[] | undefined) ?? []).map((m) => nested(m).id),
 	);
 	for (const member of (deal.members as IDataObject[] | undefined) ?? []) {
 		const contact = nested(member);
-		if (!present.has(contact.id))
+		if (!present.has(contact.id) && contact.id !== primary.id)
 			notRestored.push({
 				part: 'contact',
 				id: Number(contact.id),
-				reason: `${String(contact.displayName ?? 'The contact')} no longer exists, or the restoring user may not read it`,
+				reason: `${String(contact.displayName ?? 'The contact')}, a participant, ${unreadable}`,
 			});
 	}
 }
@@ -210,7 +219,7 @@ async function restoreHistory(
 			notRestored.push({
 				part: 'event contact',
 				id: Number(body.contactId),
-				reason: `The contact of the event of ${String(event.created)} no longer exists, or the restoring user may not read it`,
+				reason: `${String(nested(event.contact).displayName ?? 'The contact')}, the contact of the event of ${String(event.created)}, no longer exists, or the restoring user may not read it; the event names no contact`,
 			});
 			delete body.contactId;
 			await send('POST', 'history.json', body, true);
@@ -297,7 +306,7 @@ async function restoreTasks(
 				notRestored.push({
 					part: 'task contact',
 					id: Number(contactId),
-					reason: `The contact of the task "${String(task.title)}" no longer exists`,
+					reason: `${String(nested(task.contact).displayName ?? 'The contact')}, the contact of the task "${String(task.title)}", no longer exists, or the restoring user may not read it; the task names no contact`,
 				});
 		}
 		if (task.isClosed === true && made.isClosed !== true)

@@ -16,6 +16,8 @@
 //          --n8n-env=NAME=value (repeatable; extra environment for n8n, e.g. N8N_EXPRESSION_ENGINE=legacy)
 //          --whole-record (just the whole-record delete, scripts/bench/wholeRecord.js: requests ÷ fewest, time ÷ a
 //          bare script, peak RSS) --whole-record-rounds=3
+//          --restore (just the restore of those deals, scripts/bench/restore.js: the Restore node vs a bare script
+//          making the fewest requests section 6 allows; requests ÷ fewest, time ÷ script, peak RSS) --restore-rounds=3
 // Profiling the node inside n8n: node scripts/bench/profileN8n.js (see there).
 'use strict';
 require('./lib/registerTypeScript');
@@ -31,6 +33,7 @@ const { benchRealN8n, median } = require('./bench/realN8n');
 const getOpportunities = require('./bench/getOpportunities');
 const queueBench = require('./bench/queue');
 const wholeRecordBench = require('./bench/wholeRecord');
+const restoreBench = require('./bench/restore');
 const { n8nInstallation } = require('../test/e2e/harness');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -54,6 +57,8 @@ function parseArgs(argv) {
 		getRounds: 5,
 		wholeRecord: false,
 		wholeRecordRounds: 3,
+		restore: false,
+		restoreRounds: 3,
 	};
 	for (const arg of argv) {
 		const [key, ...rest] = arg.replace(/^--/, '').split('=');
@@ -78,6 +83,9 @@ function parseArgs(argv) {
 				skipGet: true,
 			});
 		else if (key === 'whole-record-rounds') args.wholeRecordRounds = Number(value);
+		else if (key === 'restore')
+			Object.assign(args, { restore: true, skipInProcess: true, skipN8n: true, skipGet: true });
+		else if (key === 'restore-rounds') args.restoreRounds = Number(value);
 		else if (key === 'n8n-env' && value.includes('='))
 			args.n8nEnv[value.slice(0, value.indexOf('='))] = value.slice(value.indexOf('=') + 1);
 		else throw new Error(`unknown option ${arg} (see the top of scripts/bench.js)`);
@@ -324,6 +332,13 @@ async function main() {
 		);
 		wholeRecord = await wholeRecordBench.benchWholeRecord({ rounds: args.wholeRecordRounds, log });
 	}
+	let restore;
+	if (args.restore) {
+		log(
+			`\n▶ Restore: ${restoreBench.DEALS.toLocaleString('en')} deals deleted whole put back, 5 ms per request; ${args.restoreRounds} rounds`,
+		);
+		restore = await restoreBench.benchRestore({ rounds: args.restoreRounds, log });
+	}
 	machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 	const durationMs = Date.now() - started;
 
@@ -409,11 +424,13 @@ async function main() {
 	if (get) getOpportunities.printGetOpportunities(get, { log, table, fmt });
 	if (queue) queueBench.printQueue(queue, { log, table, fmt });
 	if (wholeRecord) wholeRecordBench.printWholeRecord(wholeRecord, { log, fmt });
+	if (restore) restoreBench.printRestore(restore, { log, table, fmt });
 	const targets = [
 		...targetRows(inProcess, realN8n),
 		...(get ? getOpportunities.getTargetRows(get, fmt) : []),
 		...(queue ? queueBench.queueTargetRows(queue, fmt) : []),
 		...(wholeRecord ? wholeRecordBench.wholeRecordTargetRows(wholeRecord, fmt) : []),
+		...(restore ? restoreBench.restoreTargetRows(restore, fmt) : []),
 	];
 	log('\nTargets (a benchmark: a miss is reported, not failed):\n');
 	log(
@@ -441,6 +458,9 @@ async function main() {
 		wholeRecordRequestRatio: wholeRecord?.wholeRecordRequestRatio ?? null,
 		wholeRecordLimitRatio: wholeRecord?.wholeRecordLimitRatio ?? null,
 		wholeRecordPeakRssMB: wholeRecord?.wholeRecordPeakRssMB ?? null,
+		restoreLimitRatio: restore?.restoreLimitRatio ?? null,
+		restoreRequestRatio: restore?.restoreRequestRatio ?? null,
+		restorePeakRssMB: restore?.restorePeakRssMB ?? null,
 		startedAt: new Date(started).toISOString(),
 		durationMs,
 		options: args,
@@ -451,6 +471,7 @@ async function main() {
 		getOpportunities: get ?? null,
 		queue: queue ?? null,
 		wholeRecord: wholeRecord ?? null,
+		restore: restore ?? null,
 	};
 	fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 	log(

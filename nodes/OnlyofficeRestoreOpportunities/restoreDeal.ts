@@ -56,8 +56,8 @@ const nameOf = (record: ArchivedRecord) =>
 
 /**
  * The first steps of one record: find the deal restored before by its marker tag, or create it and tag it
- * at once; then its creation date and custom values. Its tags follow for many deals together (restoreTags),
- * then its history and tasks (finishRestore).
+ * at once; then its creation date and custom values. Its history and tasks follow (finishRestore), and its
+ * tags last, for many deals together (restoreTags).
  */
 export async function beginRestore(
 	this: IExecuteFunctions,

@@ -21,13 +21,11 @@ import { restoreTags } from './restoreTags';
 
 /** Deals restored at once, as many as the record reader reads: quick without tripping a rate limit. */
 const RESTORE_CONCURRENCY = READ_CONCURRENCY;
-/** Deals whose tags are added together: one request per tag name rather than per deal and tag. */
-const TAG_BATCH = 100;
 
 /**
- * The node's run: check every record first, look for deals restored before, then restore them a batch at a
- * time (each deal created and dated, the batch's tags together, then each deal's history and tasks), then
- * read them back. A failure stops the run after the deals already begun are finished.
+ * The node's run: check every record first, look for deals restored before, then restore a few deals at a
+ * time (each created or found, dated, then its history and tasks), then every deal's tags together, then read
+ * them back. A failure stops the run after the deals already begun are finished.
  */
 export async function restoreOpportunities(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = {
@@ -62,28 +60,22 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 		outcomes.set(plan, outcome);
 		if (outcome.kind === 'failed' && !this.continueOnFail()) stop ??= outcome;
 	};
-	for (let start = 0; start < plans.length && !stop; start += TAG_BATCH) {
-		const begun: DealInProgress[] = [];
-		await eachConcurrently(
-			plans.slice(start, start + TAG_BATCH),
-			RESTORE_CONCURRENCY,
-			async (plan) => {
-				if (stop) return;
-				const step = await beginRestore.call(this, plan, lists, connection);
-				if ('kind' in step) settled(plan, step);
-				else begun.push(step);
-			},
-		);
-		// Deals already created are finished even when another failed: a half-restored deal helps nobody.
-		const untagged = await restoreTags.call(this, begun, connection);
-		for (const [deal, failure] of untagged)
-			settled(deal.plan, tagsFailed.call(this, deal, failure));
-		await eachConcurrently(
-			begun.filter((deal) => !untagged.has(deal)),
-			RESTORE_CONCURRENCY,
-			async (deal) => settled(deal.plan, await finishRestore.call(this, deal, lists, connection)),
-		);
-	}
+	const begun: DealInProgress[] = [];
+	await eachConcurrently(plans, RESTORE_CONCURRENCY, async (plan) => {
+		if (stop) return;
+		const step = await beginRestore.call(this, plan, lists, connection);
+		if ('kind' in step) return settled(plan, step);
+		begun.push(step);
+		settled(plan, await finishRestore.call(this, step, lists, connection));
+	});
+	// Tags last, for every deal begun (even when another failed: a half-restored deal helps nobody), so a
+	// tag many deals lack is one request for all of them.
+	const untagged = await restoreTags.call(
+		this,
+		begun.filter((deal) => outcomes.get(deal.plan)?.kind === 'restored'),
+		connection,
+	);
+	for (const [deal, failure] of untagged) settled(deal.plan, tagsFailed.call(this, deal, failure));
 	const inOrder = plans.map((plan) => outcomes.get(plan));
 	if (stop?.kind === 'failed') {
 		stop.error.description = [stop.error.description, restoredSoFar(records, inOrder)]
@@ -142,7 +134,14 @@ async function outputItems(
 	const reads =
 		ids.length === 0
 			? new Map<number, never>()
-			: await (await openRecordReader.call(this, ids, connection, { files: 'listOnly' })).read(ids);
+			: await (
+					await openRecordReader.call(this, ids, connection, {
+						files: 'listOnly',
+						// Many deals' tags are read one listing per record tag, not per deal; each marker tag is
+						// known from the request that added it or the listing that found it.
+						tagNames: [...new Set(records.flatMap((record) => record.tags))],
+					})
+				).read(ids);
 	return outcomes.map((outcome, at) => {
 		const record = records[at];
 		if (outcome.kind === 'failed') {
@@ -168,6 +167,9 @@ async function outputItems(
 		const json: IDataObject =
 			read?.kind === 'read' ? { ...read.json } : { id: outcome.id, readBack: false };
 		delete json.archive;
+		const marker = markerTag(record.oldId);
+		const tags = json.tags as string[] | undefined;
+		if (tags && !tags.includes(marker)) json.tags = [...tags, marker];
 		return {
 			json: {
 				...json,

@@ -28,7 +28,7 @@ export async function readPortalWide(
 	this: PortalContext,
 	ids: ReadonlySet<number>,
 	connection: PortalConnection,
-	dealsKnown = false,
+	{ dealsKnown = false, tagNames }: { dealsKnown?: boolean; tagNames?: string[] } = {},
 ): Promise<PortalWideParts> {
 	const budget = pageBudget(ids.size);
 	const attempt = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
@@ -48,7 +48,9 @@ export async function readPortalWide(
 				);
 				return new Map(records.map((deal) => [Number(deal.id), deal]));
 			});
-	const tags = await attempt(() => readTagsPortalWide.call(this, ids, budget, connection));
+	const tags = await attempt(() =>
+		readTagsPortalWide.call(this, ids, budget, connection, tagNames),
+	);
 	const history = await attempt(async () =>
 		groupByDeal(
 			await listing(RECORD_PATHS.history, { sortBy: 'id' }, (event) =>
@@ -94,15 +96,17 @@ async function listWithinBudget(
 }
 
 /**
- * Tags by deal: the portal's tag list (each with how many deals carry it), then the deals of each tag. Only
- * when that takes fewer requests than one per deal.
+ * Tags by deal: the portal's tag list (each with how many deals carry it; only `tagNames` when given), then
+ * the deals of each tag. Only when that takes fewer requests than one per deal.
  */
 async function readTagsPortalWide(
 	this: PortalContext,
 	ids: ReadonlySet<number>,
 	budget: number,
 	connection: PortalConnection,
+	tagNames?: string[],
 ): Promise<Map<number, string[]>> {
+	const named = tagNames && new Set(tagNames.map((name) => name.trim().toLowerCase()));
 	const { envelope } = await callPortal.call(
 		this,
 		{ method: 'GET', path: RECORD_PATHS.tags },
@@ -110,7 +114,8 @@ async function readTagsPortalWide(
 	);
 	const tags = (Array.isArray(envelope.response) ? envelope.response : [])
 		.map((tag) => nested(tag))
-		.filter((tag) => typeof tag.title === 'string' && Number(tag.relativeItemsCount ?? 0) > 0);
+		.filter((tag) => typeof tag.title === 'string' && Number(tag.relativeItemsCount ?? 0) > 0)
+		.filter((tag) => !named || named.has(String(tag.title).trim().toLowerCase()));
 	const cost = tags.reduce((sum, tag) => sum + pagesFor(Number(tag.relativeItemsCount)), 0);
 	if (cost > budget) throw new OverBudget();
 	const byDeal = new Map<number, string[]>();

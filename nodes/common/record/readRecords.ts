@@ -45,6 +45,11 @@ export interface RecordOptions {
 	files: 'download' | 'listOnly';
 	/** The deals, where the caller has read them already (a search): they are not read again. */
 	deals?: Map<number, IDataObject>;
+	/**
+	 * The only tag names the deals can carry, where the caller knows them (a restore: the records' tags). Many
+	 * deals' tags are then read with one listing per name, however many other tags the portal has.
+	 */
+	tagNames?: string[];
 }
 
 /**
@@ -62,7 +67,10 @@ export async function openRecordReader(
 	const portalUrl = await portalAddress.call(this, connection);
 	const definitions = await readFieldDefinitions.call(this, connection);
 	const wide: PortalWideParts = tryPortalWide(ids.length)
-		? await readPortalWide.call(this, new Set(ids), connection, options.deals !== undefined)
+		? await readPortalWide.call(this, new Set(ids), connection, {
+				dealsKnown: options.deals !== undefined,
+				tagNames: options.tagNames,
+			})
 		: {};
 	wide.deals ??= options.deals;
 	const readOne = async (id: number): Promise<RecordRead> => {

@@ -34,7 +34,8 @@ export interface LookFor {
 
 /**
  * Deals that may be a record restored by a run whose create answer was lost (before its marker tag was sent):
- * the same title and responsible, created after the record was kept. A deal the user made again by hand looks
+ * the same title and responsible, created after the record was kept (or on the record's own creation date, as
+ * a restored copy is once its marker tag is removed). A deal the user made again by hand looks
  * the same, and is as much a reason not to create a second one unasked. Read once, before this run creates
  * anything, so that two records alike in this run are not taken for each other. Up to PER_DEAL_UP_TO records
  * are looked up by keyword; more are matched against one listing of every deal.
@@ -51,7 +52,10 @@ export async function findLookAlikes(
 			(deal) =>
 				deal.title === record.deal.title &&
 				String(nested(deal.responsible).id) === responsibleId &&
-				(Number.isNaN(keptAt) || (dateMs(deal.created) ?? 0) > keptAt),
+				(Number.isNaN(keptAt) ||
+					(dateMs(deal.created) ?? 0) > keptAt ||
+					// A copy restored before whose marker tag was removed: its creation date is the record's.
+					dateMs(deal.created) === dateMs(record.deal.created)),
 		);
 		if (alike.length > 0) found.set(record, alike);
 	};

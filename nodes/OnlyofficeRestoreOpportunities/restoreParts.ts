@@ -60,8 +60,8 @@ export async function restoreDealFields(
 		((current.deal.customFields as IDataObject[] | undefined) ?? []).map((v) => [v.id, v]),
 	);
 	for (const value of (deal.customFields as IDataObject[] | undefined) ?? []) {
-		if (!lists.fields.has(Number(value.id)) || value.fieldType === 4 || value.fieldValue === '')
-			continue;
+		const empty = value.fieldValue === '' || value.fieldValue === undefined;
+		if (!lists.fields.has(Number(value.id)) || value.fieldType === 4 || empty) continue;
 		if (values.get(value.id)?.fieldValue !== value.fieldValue)
 			await send('POST', `opportunity/${id}/customfield/${Number(value.id)}.json`, {
 				fieldValue: value.fieldValue,

@@ -70,6 +70,7 @@ const READ_BACK_NODE = 'Read back';
 const FILES_NODE = 'Read files';
 const ROUND_TRIP = 200;
 const AS_TEXT = 30;
+const INTERRUPTED = 4;
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -173,7 +174,7 @@ describe(`Restore Opportunities in n8n ${VERSION} (n8n start, runs over REST)`, 
 				records: true,
 			});
 			filesBefore = new Map(
-				range(1, ROUND_TRIP + AS_TEXT).map((id) => [
+				range(1, ROUND_TRIP + AS_TEXT + INTERRUPTED).map((id) => [
 					id,
 					(portal.recordOf(id).files as PortalFile[]).map((file) => ({
 						id: file.id,
@@ -417,6 +418,66 @@ describe(`Restore Opportunities in n8n ${VERSION} (n8n start, runs over REST)`, 
 			const writes = requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
 			expect(writes).toEqual([]);
 			expect(portal.unattachedFiles()).toEqual([]);
+		}, 600_000);
+		test('a portal failure after a deal was created stops the run; "Execute step" again ends with exactly one whole copy of each deal', async () => {
+			const ids = range(ROUND_TRIP + AS_TEXT + 1, INTERRUPTED);
+			const copy = {
+				name: COPY_NODE,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: {
+					jsCode: 'return $input.all().map((item) => ({ json: item.json, binary: item.binary }));',
+				},
+			};
+			const id = await createWorkflow(server, workflow(ids, copy, { options: {} }));
+			// The second history event any deal gets is refused: its deal exists by then, with its marker tag.
+			let events = 0;
+			portal.injectFault(
+				{ type: 'status', status: 402 },
+				{
+					match: (r: LoggedRequest) =>
+						r.method === 'POST' && /\/crm\/history(\.json)?$/.test(r.path) && ++events === 2,
+				},
+			);
+			const stopped = await runOverRest(server, api, id, START, { timeoutMs: 600_000 });
+			expect(stopped.status).toBe('error');
+			expect(stopped.data.resultData.error?.message).toMatch(
+				/^Deal ".+" \(ID \d+ before it was deleted\) was restored as deal \d+ only in part: /,
+			);
+			portal.clearFaults();
+			const again = await runNodeAgain(
+				server,
+				api,
+				id,
+				stopped,
+				[START, 'IDs', DELETE_NODE, COPY_NODE],
+				RESTORE_NODE,
+			);
+			expect([again.status, again.data.resultData.error?.message]).toEqual(['success', undefined]);
+			const kept = nodeOutputItems(stopped, COPY_NODE);
+			const output = nodeOutputItems(again, RESTORE_NODE);
+			expect(output).toHaveLength(ids.length);
+			for (const [at, item] of output.entries()) {
+				const oldId = Number(kept[at].json.id);
+				const copies = (portal.opportunityIds() as number[]).filter((dealId) =>
+					(portal.recordOf(dealId).tags as string[]).includes(`restored-from-${oldId}`),
+				);
+				expect([oldId, copies]).toEqual([oldId, [item.json.id]]);
+				expect([
+					oldId,
+					unexplainedDifferences(kept[at].json, item.json, notRestoredOf(item)),
+				]).toEqual([oldId, []]);
+				expect([
+					oldId,
+					fileList(portal.recordOf(Number(item.json.id)).files as PortalFile[]),
+				]).toEqual([oldId, fileList(filesBefore.get(oldId)!)]);
+			}
+			// The deal whose event was refused had uploaded that event's files: they stay unattached, and said.
+			const orphans = portal.unattachedFiles() as PortalFile[];
+			if (orphans.length > 0)
+				expect(stopped.data.resultData.error?.description ?? '').toContain(
+					`Files ${orphans.map((file) => file.id).join(', ')} were uploaded but no event holds them`,
+				);
 		}, 600_000);
 	});
 

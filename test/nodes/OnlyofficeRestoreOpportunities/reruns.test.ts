@@ -282,3 +282,31 @@ test('without Continue On Fail, a failure stops the run with the failed deal nam
 	again.forEach((item, at) => expectWhole(kept[at], item));
 	expect(again.map((item) => item.json.alreadyRestored).filter(Boolean)).toHaveLength(2);
 });
+
+test('a deal like the record (title, responsible) created since it was kept, or dated as the record (a copy whose marker tag was removed), stops that record: "may already exist"', async () => {
+	const kept = await deletedWhole([2, DEAL, 5]);
+	const [restoredCopy, madeByHand] = [kept[0].json, kept[1].json];
+	const responsibleOf = (record: IDataObject) => String((record.responsible as IDataObject).id);
+	portal.createOpportunity({
+		title: restoredCopy.title,
+		responsibleId: responsibleOf(restoredCopy),
+		created: Date.parse(String(restoredCopy.created)),
+	});
+	portal.createOpportunity({ title: madeByHand.title, responsibleId: responsibleOf(madeByHand) });
+	const output = await restore(kept, true);
+	expect(output.map((item) => item.json.error ?? 'restored')).toEqual([
+		expect.stringMatching(/may already exist: deal \d+ has the same title and responsible/),
+		expect.stringMatching(/may already exist/),
+		'restored',
+	]);
+	expect(copiesOf(2)).toEqual([]);
+	expect(copiesOf(DEAL)).toEqual([]);
+	// As its message says, the option creates it all the same.
+	const forced = await runRestoreNode({
+		items: kept.slice(0, 1),
+		credentials: credential(),
+		options: { createDespiteLookAlike: true },
+	});
+	expect(forced[0].json.error).toBeUndefined();
+	expect(copiesOf(2)).toHaveLength(1);
+});

@@ -137,6 +137,16 @@ function checkRecord(
 			'Update n8n-nodes-onlyoffice-crm to the version that wrote the record, or a later one.',
 		);
 	}
+	// A simplified record (Simplify on) keeps the deal's own fields as read in its archive stamp.
+	if (typeof archive.deal === 'object' && archive.deal !== null && !Array.isArray(archive.deal))
+		json = {
+			...(archive.deal as IDataObject),
+			tags: json.tags,
+			history: json.history,
+			tasks: json.tasks,
+			contacts: json.contacts,
+			archive: json.archive,
+		};
 	const oldId = json.id;
 	if (!Number.isInteger(oldId) || (oldId as number) <= 0) {
 		throw problem(`Record has no deal ID (id is ${JSON.stringify(oldId)})`, USE_WHOLE_RECORD);

@@ -45,10 +45,17 @@ const RECORD_PARTS = ['tags', 'history', 'tasks', 'contacts', 'archive'] as cons
 
 /**
  * Simplify for a whole record: the deal's own fields shrink to the ten; its tags, history, tasks, contacts and
- * archive stay whole, since a record that loses them can no longer be restored.
+ * archive stay whole, and the archive keeps the deal's own fields as read (`archive.deal`), since a record that
+ * loses any of them can no longer be restored.
  */
 export function simplifyRecord(record: IDataObject): IDataObject {
 	const simplified = simplifyOpportunity(record);
 	for (const key of RECORD_PARTS) if (key in record) simplified[key] = record[key];
+	if (typeof record.archive === 'object' && record.archive !== null) {
+		const deal = Object.fromEntries(
+			Object.entries(record).filter(([key]) => !(RECORD_PARTS as readonly string[]).includes(key)),
+		);
+		simplified.archive = { ...(record.archive as IDataObject), deal };
+	}
 	return simplified;
 }

@@ -216,3 +216,29 @@ test('a mail event, which only the mail module can create, is named in notRestor
 		'history[777]',
 	]);
 });
+
+test('a record written with Simplify on keeps the deal as read in its archive stamp, and restores whole', async () => {
+	portal = await startPortal({ opportunities: 10, seed: 9, records: true });
+	const full = portal.recordOf(3);
+	const { output } = await runNode({
+		items: [{ id: 3 }],
+		options: { record: 'wholeRecord', simplify: true },
+		credentials: credential(),
+	});
+	const [kept] = output;
+	expect(kept.json.stageType).toBeDefined();
+	expect((kept.json.archive as IDataObject).deal).toEqual(
+		expect.objectContaining({ id: 3, title: full.deal.title, stage: full.deal.stage }),
+	);
+	const [item] = await runRestoreNode({ items: [kept], credentials: credential() });
+	const { deal, ...withoutDeal } = kept.json.archive as IDataObject;
+	const whole = { ...(deal as IDataObject), ...pickParts(kept.json), archive: withoutDeal };
+	expect(unexplainedDifferences(whole, item.json, notRestoredOf(item))).toEqual([]);
+	expect(portalFiles(Number(item.json.id))).toEqual(keptFiles(kept));
+});
+
+const pickParts = (json: IDataObject) => ({
+	tags: json.tags,
+	history: json.history,
+	tasks: json.tasks,
+});

@@ -31,15 +31,12 @@ import {
 	type PublicApi,
 } from './harness';
 
+import { filesHeld, lostClosedBefore, type PortalFile } from '../helpers/wholeRecords';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
-interface PortalFile {
-	id: number;
-	title: string;
-	bytes: Buffer;
-}
 interface KeptFile {
 	id: number;
 	binaryProperty?: string;
@@ -113,30 +110,8 @@ describe('the nightly example keeps each record before it deletes (n8n start, RE
 		);
 		portal.createOpportunity({ stageId: lost.id, actualCloseDate: Date.now() - 91 * DAY });
 		const cutoff = Date.now() - 90 * DAY;
-		expected = (portal.opportunityIds() as number[])
-			.map(
-				(id) =>
-					portal.getOpportunity(id) as {
-						id: number;
-						stageId: number;
-						actualCloseDate: number | null;
-					},
-			)
-			.filter(
-				(d) => d.stageId === lost.id && d.actualCloseDate !== null && d.actualCloseDate < cutoff,
-			)
-			.map((d) => d.id)
-			.sort((a, b) => a - b);
-		filesBefore = new Map(
-			expected.map((id) => [
-				id,
-				(portal.recordOf(id).files as PortalFile[]).map((f) => ({
-					id: f.id,
-					title: f.title,
-					bytes: Buffer.from(f.bytes),
-				})),
-			]),
-		);
+		expected = lostClosedBefore(portal, lost.id, cutoff);
+		filesBefore = filesHeld(portal, expected);
 
 		scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'keep-records-files-'));
 		folder = path.join(scratch, 'onlyoffice');

@@ -18,7 +18,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { unexplainedDifferences, type NotRestoredEntry } from '../helpers/restoredRecords';
-import { READ_FILES_CODE } from '../helpers/wholeRecords';
+import {
+	filesHeld,
+	lostClosedBefore,
+	READ_FILES_CODE,
+	type PortalFile,
+} from '../helpers/wholeRecords';
 import {
 	EXAMPLE_CREDENTIAL_NAME,
 	EXAMPLE_DELETE_NODE,
@@ -49,11 +54,6 @@ const { startPortal } = require('../portal');
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
 type Json = Record<string, unknown>;
-interface PortalFile {
-	id: number;
-	title: string;
-	bytes: Buffer;
-}
 interface LoggedRequest {
 	method: string;
 	path: string;
@@ -173,16 +173,7 @@ describe(`Restore Opportunities in n8n ${VERSION} (n8n start, runs over REST)`, 
 				seed: 21,
 				records: true,
 			});
-			filesBefore = new Map(
-				range(1, ROUND_TRIP + AS_TEXT + INTERRUPTED).map((id) => [
-					id,
-					(portal.recordOf(id).files as PortalFile[]).map((file) => ({
-						id: file.id,
-						title: file.title,
-						bytes: Buffer.from(file.bytes),
-					})),
-				]),
-			);
+			filesBefore = filesHeld(portal, range(1, ROUND_TRIP + AS_TEXT + INTERRUPTED));
 			const name = 'ONLYOFFICE restore';
 			const id = await server.createCredential({
 				name,
@@ -524,30 +515,8 @@ describe(`Restore Opportunities in n8n ${VERSION} (n8n start, runs over REST)`, 
 			)!;
 			portal.createOpportunity({ stageId: lost.id, actualCloseDate: Date.now() - 10 * DAY });
 			const cutoff = Date.now() - 90 * DAY;
-			expected = (portal.opportunityIds() as number[])
-				.map(
-					(id) =>
-						portal.getOpportunity(id) as {
-							id: number;
-							stageId: number;
-							actualCloseDate: number | null;
-						},
-				)
-				.filter(
-					(d) => d.stageId === lost.id && d.actualCloseDate !== null && d.actualCloseDate < cutoff,
-				)
-				.map((d) => d.id)
-				.sort((a, b) => a - b);
-			filesBefore = new Map(
-				expected.map((id) => [
-					id,
-					(portal.recordOf(id).files as PortalFile[]).map((file) => ({
-						id: file.id,
-						title: file.title,
-						bytes: Buffer.from(file.bytes),
-					})),
-				]),
-			);
+			expected = lostClosedBefore(portal, lost.id, cutoff);
+			filesBefore = filesHeld(portal, expected);
 			folder = path.join(scratch, 'onlyoffice');
 			fs.mkdirSync(folder);
 			const id = await server.createCredential({

@@ -69,3 +69,53 @@ export const READ_FILES_CODE = [
 	'}',
 	'return out;',
 ].join('\n');
+
+/** A file as the stand-in portal holds it. */
+export interface PortalFile {
+	id: number;
+	title: string;
+	bytes: Buffer;
+}
+
+interface PortalWithRecords {
+	opportunityIds(): number[];
+	getOpportunity(id: number): unknown;
+	recordOf(id: number): { files: PortalFile[] };
+}
+
+/** Each deal's files as the portal holds them now, copied: a later delete does not change them. */
+export function filesHeld(portal: PortalWithRecords, ids: number[]): Map<number, PortalFile[]> {
+	return new Map(
+		ids.map((id) => [
+			id,
+			portal.recordOf(id).files.map((file) => ({
+				id: file.id,
+				title: file.title,
+				bytes: Buffer.from(file.bytes),
+			})),
+		]),
+	);
+}
+
+/** The deals the nightly example deletes: in stage `lostStageId`, closed before `cutoff` (epoch ms), by ID. */
+export function lostClosedBefore(
+	portal: PortalWithRecords,
+	lostStageId: number,
+	cutoff: number,
+): number[] {
+	return portal
+		.opportunityIds()
+		.map(
+			(id) =>
+				portal.getOpportunity(id) as {
+					id: number;
+					stageId: number;
+					actualCloseDate: number | null;
+				},
+		)
+		.filter(
+			(d) => d.stageId === lostStageId && d.actualCloseDate !== null && d.actualCloseDate < cutoff,
+		)
+		.map((d) => d.id)
+		.sort((a, b) => a - b);
+}

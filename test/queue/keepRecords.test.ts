@@ -17,15 +17,12 @@ import {
 } from '../e2e/exampleWorkflows';
 import { dataTableRows, nodeOutputItems, runOverRest, type PublicApi } from '../e2e/harness';
 import { startQueueStack, trackFolder, type QueueStack } from './harness';
+import { filesHeld, lostClosedBefore } from '../helpers/wholeRecords';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
-interface PortalFile {
-	id: number;
-	bytes: Buffer;
-}
 interface KeptRecord {
 	id: number;
 	history: Array<{ files?: Array<{ id: number; fileKey: string }> }>;
@@ -71,29 +68,8 @@ describe('the nightly example in queue mode: kept on the worker (data table, fil
 			actualCloseDate: Date.now() - 10 * DAY,
 		}) as number;
 		const cutoff = Date.now() - 90 * DAY;
-		const expected = (portal.opportunityIds() as number[])
-			.map(
-				(id) =>
-					portal.getOpportunity(id) as {
-						id: number;
-						stageId: number;
-						actualCloseDate: number | null;
-					},
-			)
-			.filter(
-				(d) => d.stageId === lost.id && d.actualCloseDate !== null && d.actualCloseDate < cutoff,
-			)
-			.map((d) => d.id)
-			.sort((a, b) => a - b);
-		const filesBefore = new Map<number, PortalFile[]>(
-			expected.map((id) => [
-				id,
-				(portal.recordOf(id).files as PortalFile[]).map((f) => ({
-					id: f.id,
-					bytes: Buffer.from(f.bytes),
-				})),
-			]),
-		);
+		const expected = lostClosedBefore(portal, lost.id, cutoff);
+		const filesBefore = filesHeld(portal, expected);
 		expect([...filesBefore.values()].flat().length).toBeGreaterThan(0);
 
 		const folder = path.join(scratch, 'onlyoffice');

@@ -18,26 +18,16 @@
 //   node scripts/bench/restore.js node <portalUrl> <token> <items.json>           (one node run, prints a JSON line)
 //   node scripts/bench/restore.js script <portalUrl> <token> <items.json>         (one script run, prints a JSON line)
 'use strict';
-const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const { DEALS } = require('./wholeRecord');
+const { childOf, median, DEALS, LATENCY_MS, RECORDS } = require('./wholeRecord');
 
-const LATENCY_MS = 5;
 /** The node restores RESTORE_CONCURRENCY (= READ_CONCURRENCY, 3) deals at once, each deal's steps in order. */
 const CONCURRENCY = 3;
 const SEED = 5;
-const RECORDS = {
-	eventsPerDeal: 3,
-	filesPerDeal: 1,
-	fileBytes: 20 * 1024,
-	tasksPerDeal: 2,
-	tagsPerDeal: 2,
-	valuesPerDeal: 4,
-};
 const TARGETS = { maxRequestRatio: 1.2, maxLimitRatio: 1.5, maxPeakRssMB: 300 };
 const CRM = '/api/2.0/crm';
 /** What the node reads once per run before it writes (portalLists.ts), and the look-alike listing (findRestored.ts). */
@@ -54,11 +44,6 @@ const FIXED_READS = [
 ];
 const MAIL_CATEGORY = -3;
 const HEADING = 4;
-
-const median = (values) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-};
 
 /** What restoring `items` takes: counted from the records as the node and the script read them. */
 function planOf(items) {
@@ -117,19 +102,8 @@ function breakdown(requests) {
 	return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
 }
 
-function child(args) {
-	return new Promise((resolve, reject) => {
-		execFile(
-			process.execPath,
-			['--expose-gc', '--max-old-space-size=4096', __filename, ...args],
-			{ maxBuffer: 16 * 2 ** 20, timeout: 900_000 },
-			(error, stdout, stderr) => {
-				if (error) return reject(new Error(`${args[0]} run failed: ${error.message}\n${stderr}`));
-				resolve(JSON.parse(stdout.trim().split('\n').pop()));
-			},
-		);
-	});
-}
+// The restore's input (1,000 records with their files) is large: the child gets a larger heap.
+const child = childOf(__filename, { timeout: 900_000, nodeFlags: ['--max-old-space-size=4096'] });
 
 /** Stamps each request the portal logs with when it arrived (the log itself has no times). */
 function stampRequests(portal) {

@@ -49,19 +49,25 @@ function fewestRequests(plan) {
 	);
 }
 
-function child(args) {
-	return new Promise((resolve, reject) => {
-		execFile(
-			process.execPath,
-			['--expose-gc', __filename, ...args],
-			{ maxBuffer: 16 * 2 ** 20, timeout: 600_000 },
-			(error, stdout, stderr) => {
-				if (error) return reject(new Error(`${args[0]} run failed: ${error.message}\n${stderr}`));
-				resolve(JSON.parse(stdout.trim().split('\n').pop()));
-			},
-		);
-	});
+/**
+ * Runs `file` in a process of its own (`node --expose-gc <file> <args>`) and resolves with the JSON line it
+ * prints last: each measured run starts from a fresh heap.
+ */
+function childOf(file, { timeout = 600_000, nodeFlags = [] } = {}) {
+	return (args) =>
+		new Promise((resolve, reject) => {
+			execFile(
+				process.execPath,
+				['--expose-gc', ...nodeFlags, file, ...args],
+				{ maxBuffer: 16 * 2 ** 20, timeout },
+				(error, stdout, stderr) => {
+					if (error) return reject(new Error(`${args[0]} run failed: ${error.message}\n${stderr}`));
+					resolve(JSON.parse(stdout.trim().split('\n').pop()));
+				},
+			);
+		});
 }
+const child = childOf(__filename);
 
 async function benchWholeRecord({ rounds = 3, log }) {
 	const { startPortal } = require('../../test/portal');
@@ -275,4 +281,13 @@ if (require.main === module) {
 	);
 }
 
-module.exports = { benchWholeRecord, printWholeRecord, wholeRecordTargetRows, DEALS };
+module.exports = {
+	benchWholeRecord,
+	printWholeRecord,
+	wholeRecordTargetRows,
+	childOf,
+	median,
+	DEALS,
+	LATENCY_MS,
+	RECORDS,
+};

@@ -15,6 +15,7 @@ import {
 	nodeOutputItems,
 	PACKAGE_NAME,
 	waitFor,
+	type ChainedNode,
 	type Execution,
 } from '../e2e/harness';
 import { waitForAnsweredPoll } from '../helpers/triggerPolls';
@@ -221,49 +222,64 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 		return await Promise.all(summaries.map((summary) => stack.execution(summary.id)));
 	};
 
+	/**
+	 * Webhook → Delete Opportunities (Whole Record, the default) → `after`, against `recordPortal`, activated and
+	 * called once with `ids`: the ended execution, which a worker ran.
+	 */
+	const deleteOnWorker = async (
+		recordPortal: Awaited<ReturnType<typeof startPortal>>,
+		webhookPath: string,
+		ids: number[],
+		after: (credential: { id: string; name: string }) => ChainedNode[],
+	) => {
+		const credential = { id: '', name: `ONLYOFFICE (${webhookPath})` };
+		credential.id = await stack.main.createCredential({
+			name: credential.name,
+			type: 'onlyofficeApi',
+			data: { portalUrl: recordPortal.url, authMethod: 'apiToken', apiToken: recordPortal.token },
+		});
+		const workflowId = await stack.createWorkflow(
+			linearWorkflow(`queue: ${webhookPath}`, [
+				{
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					webhookId: randomUUID(),
+					parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
+				},
+				{
+					name: DELETE_NODE,
+					type: NODE_TYPE,
+					typeVersion: 1,
+					parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
+					credentials: { onlyofficeApi: credential },
+				},
+				...after(credential),
+			]),
+		);
+		await stack.activateWorkflow(workflowId);
+		await stack.waitForWebhook(webhookPath);
+		await send(webhookPath, ids);
+		const [execution] = await endedExecutions(workflowId, 1);
+		expect(stack.workerOf(String(execution.id))?.name).toMatch(/^w[12]$/);
+		return execution;
+	};
+
 	test('a whole-record delete on a worker: every part and file byte in the output, the files in queue mode’s binary store', async () => {
 		const recordPortal = await startPortal({ opportunities: 30, seed: 22, records: true });
 		try {
-			const credential = { id: '', name: 'ONLYOFFICE (records portal)' };
-			credential.id = await stack.main.createCredential({
-				name: credential.name,
-				type: 'onlyofficeApi',
-				data: { portalUrl: recordPortal.url, authMethod: 'apiToken', apiToken: recordPortal.token },
-			});
 			const ids = range(1, 6);
 			const before = new Map<number, PortalRecord>(
 				ids.map((id) => [id, recordPortal.recordOf(id)]),
 			);
-			const webhookPath = 'queue-whole-record';
-			const workflowId = await stack.createWorkflow(
-				linearWorkflow(`queue: ${webhookPath}`, [
-					{
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
-					},
-					{
-						name: DELETE_NODE,
-						type: NODE_TYPE,
-						typeVersion: 1,
-						parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
-						credentials: { onlyofficeApi: credential },
-					},
-					{
-						name: 'Read files',
-						type: 'n8n-nodes-base.code',
-						typeVersion: 2,
-						parameters: { jsCode: READ_FILES_CODE },
-					},
-				]),
-			);
-			await stack.activateWorkflow(workflowId);
-			await stack.waitForWebhook(webhookPath);
-			await send(webhookPath, ids);
-			const [execution] = await endedExecutions(workflowId, 1);
-			expect(stack.workerOf(String(execution.id))?.name).toMatch(/^w[12]$/);
+			const execution = await deleteOnWorker(recordPortal, 'queue-whole-record', ids, () => [
+				{
+					name: 'Read files',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					parameters: { jsCode: READ_FILES_CODE },
+				},
+			]);
 			const output = nodeOutputItems(execution, DELETE_NODE);
 			const files = nodeOutputItems(execution, 'Read files');
 			let fileCount = 0;
@@ -292,44 +308,16 @@ describe('ONLYOFFICE Delete Opportunities in n8n 2.40.7 queue mode (main, 2 work
 	test('a restore on a worker: the deleted deals back from the records and files in queue mode’s binary store', async () => {
 		const recordPortal = await startPortal({ opportunities: 20, seed: 23, records: true });
 		try {
-			const credential = { id: '', name: 'ONLYOFFICE (restore portal)' };
-			credential.id = await stack.main.createCredential({
-				name: credential.name,
-				type: 'onlyofficeApi',
-				data: { portalUrl: recordPortal.url, authMethod: 'apiToken', apiToken: recordPortal.token },
-			});
 			const ids = range(1, 6);
-			const webhookPath = 'queue-restore';
-			const workflowId = await stack.createWorkflow(
-				linearWorkflow(`queue: ${webhookPath}`, [
-					{
-						name: 'Webhook',
-						type: 'n8n-nodes-base.webhook',
-						typeVersion: 2,
-						webhookId: randomUUID(),
-						parameters: { httpMethod: 'POST', path: webhookPath, options: {} },
-					},
-					{
-						name: DELETE_NODE,
-						type: NODE_TYPE,
-						typeVersion: 1,
-						parameters: { opportunityIds: '={{ $json.body.ids }}', options: {} },
-						credentials: { onlyofficeApi: credential },
-					},
-					{
-						name: RESTORE_NODE,
-						type: `${PACKAGE_NAME}.onlyofficeRestoreOpportunities`,
-						typeVersion: 1,
-						parameters: { options: {} },
-						credentials: { onlyofficeApi: credential },
-					},
-				]),
-			);
-			await stack.activateWorkflow(workflowId);
-			await stack.waitForWebhook(webhookPath);
-			await send(webhookPath, ids);
-			const [execution] = await endedExecutions(workflowId, 1);
-			expect(stack.workerOf(String(execution.id))?.name).toMatch(/^w[12]$/);
+			const execution = await deleteOnWorker(recordPortal, 'queue-restore', ids, (credential) => [
+				{
+					name: RESTORE_NODE,
+					type: `${PACKAGE_NAME}.onlyofficeRestoreOpportunities`,
+					typeVersion: 1,
+					parameters: { options: {} },
+					credentials: { onlyofficeApi: credential },
+				},
+			]);
 			const kept = nodeOutputItems(execution, DELETE_NODE);
 			const restored = nodeOutputItems(execution, RESTORE_NODE);
 			expect(restored).toHaveLength(ids.length);

@@ -14,13 +14,11 @@ import type { PortalLists } from './portalLists';
 import type { CurrentParts, RestoreProgress } from './restoreParts';
 import { restoreDealFields, restoreTimeline } from './restoreParts';
 
-const RESTORE_HINTS = {
+/** The connection's hints for a restore's failures. */
+export const RESTORE_HINTS = {
 	rejected:
 		'Check that the record is unchanged since the Delete node output it, then run the node again.',
 };
-
-/** The connection's hints for a restore's failures. */
-export const restoreHints = RESTORE_HINTS;
 
 /** How one record went: restored (now or before), or stopped, with the new deal's ID once it exists. */
 export type Outcome =

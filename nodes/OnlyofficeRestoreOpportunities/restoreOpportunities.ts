@@ -16,7 +16,7 @@ import { nodeOptions } from './description';
 import { findLookAlikes, markerTag } from './findRestored';
 import { readPortalLists } from './portalLists';
 import type { DealInProgress, Outcome, Plan } from './restoreDeal';
-import { beginRestore, finishRestore, restoreHints, tagsFailed } from './restoreDeal';
+import { beginRestore, finishRestore, RESTORE_HINTS, tagsFailed } from './restoreDeal';
 import { restoreTags } from './restoreTags';
 
 /** Deals restored at once, as many as the record reader reads: quick without tripping a rate limit. */
@@ -37,7 +37,7 @@ export async function restoreOpportunities(this: IExecuteFunctions): Promise<INo
 		errorItem(error, [error.context.itemIndex as number]),
 	);
 	if (records.length === 0) return refusedItems;
-	const connection: PortalConnection = { timeout: options.timeout, hints: restoreHints };
+	const connection: PortalConnection = { timeout: options.timeout, hints: RESTORE_HINTS };
 	const lists = await readPortalLists.call(this, connection);
 	const plans: Plan[] = records.map((record) => ({
 		record,

@@ -1,16 +1,17 @@
 /**
+ * The Restore node's faults (the safety matrix for a restore; its bad inputs are in restoreBadInput.test.ts).
  * Never twice: a second run on the same records creates nothing, and a run that stopped at any write (the
  * portal refused it, or did it and the answer was lost) is completed by the next run with the same input,
  * ending with exactly one whole copy of each deal.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { runNode } from '../../helpers/runNode';
-import { unexplainedDifferences, type NotRestoredEntry } from '../../helpers/restoredRecords';
-import { lastHints, runRestoreNode } from '../../helpers/runRestoreNode';
+import { runNode } from '../helpers/runNode';
+import { unexplainedDifferences, type NotRestoredEntry } from '../helpers/restoredRecords';
+import { lastHints, runRestoreNode } from '../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startPortal } = require('../../portal');
+const { startPortal } = require('../portal');
 
 type Portal = Awaited<ReturnType<typeof startPortal>>;
 interface LoggedRequest {
@@ -211,6 +212,8 @@ describe('a run that stopped at any write, then the same input again', () => {
 				await portal.stop();
 			}
 		},
+		// 15 writes, each run twice; a lost answer is retried after a second.
+		120_000,
 	);
 });
 

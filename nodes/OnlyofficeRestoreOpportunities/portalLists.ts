@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { readFieldDefinitions } from '../common/record/dealReads';
+import { readFieldDefinitions, tagKey } from '../common/record/dealReads';
 import { listStages, listTags, listUsers } from '../common/search/crmLists';
 import type { PortalConnection } from '../common/transport';
 import { callPortal } from '../common/transport';
@@ -57,6 +57,6 @@ export async function readPortalLists(
 		fields: new Map(fields.map((field) => [Number(field.id), field])),
 		historyCategories,
 		taskCategories,
-		tags: new Set(tags.map((tag) => String(tag.title).toLowerCase())),
+		tags: new Set(tags.map((tag) => tagKey(String(tag.title)))),
 	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { dateMs, nested } from '../common/output/opportunityRecord';
+import { tagKey } from '../common/record/dealReads';
 import type { PortalConnection } from '../common/transport';
 import { callPortal, PortalFailure } from '../common/transport';
 import { settle } from '../common/transport/concurrently';
@@ -33,7 +34,7 @@ export interface RestoreProgress {
 }
 
 /** Sends one write of a restore to the portal and answers its `response`. */
-function sender(this: IExecuteFunctions, connection: PortalConnection): Send {
+export function sender(this: IExecuteFunctions, connection: PortalConnection): Send {
 	return async (method, path, body, creates = false) =>
 		(await callPortal.call(this, { method, path: `${CRM}/${path}`, body, creates }, connection))
 			.envelope.response as IDataObject;
@@ -98,15 +99,12 @@ export async function restoreTimeline(
 	await restoreTasks(id, record, current.tasks, lists, send, notRestored);
 }
 
-type Send = (
+export type Send = (
 	method: 'POST' | 'PUT',
 	path: string,
 	body: IDataObject,
 	creates?: boolean,
 ) => Promise<IDataObject>;
-
-/** ONLYOFFICE's tag names compare trimmed and case-insensitively. */
-export const tagKey = (tag: string) => tag.trim().toLowerCase();
 
 /** The record's primary contact and members the restored deal lacks: gone, or not readable by the restorer. */
 function reportMissingContacts(deal: IDataObject, now: IDataObject, notRestored: NotRestored[]) {

@@ -29,6 +29,9 @@ export async function readDeal(
 	return envelope.statusCode === 404 ? undefined : asObject(envelope.response);
 }
 
+/** ONLYOFFICE's tag names compare trimmed and case-insensitively: the key a tag is known by. */
+export const tagKey = (tag: string) => tag.trim().toLowerCase();
+
 /** The deal's tag names, or undefined when the deal is gone (404). */
 export async function readDealTags(
 	this: PortalContext,

@@ -5,7 +5,7 @@ import { fetchPages, MAX_PAGE_SIZE } from '../transport/fetchPages';
 import { nested } from '../output/opportunityRecord';
 import type { PortalConnection, PortalContext } from '../transport';
 import { callPortal, PortalFailure } from '../transport';
-import { RECORD_PATHS } from './dealReads';
+import { RECORD_PATHS, tagKey } from './dealReads';
 import { pageBudget, pagesFor, READ_CONCURRENCY } from './readPlan';
 
 /** The parts read portal-wide, by deal ID; a part left undefined is read per deal. */
@@ -106,7 +106,7 @@ async function readTagsPortalWide(
 	connection: PortalConnection,
 	tagNames?: string[],
 ): Promise<Map<number, string[]>> {
-	const named = tagNames && new Set(tagNames.map((name) => name.trim().toLowerCase()));
+	const named = tagNames && new Set(tagNames.map(tagKey));
 	const { envelope } = await callPortal.call(
 		this,
 		{ method: 'GET', path: RECORD_PATHS.tags },
@@ -115,7 +115,7 @@ async function readTagsPortalWide(
 	const tags = (Array.isArray(envelope.response) ? envelope.response : [])
 		.map((tag) => nested(tag))
 		.filter((tag) => typeof tag.title === 'string' && Number(tag.relativeItemsCount ?? 0) > 0)
-		.filter((tag) => !named || named.has(String(tag.title).trim().toLowerCase()));
+		.filter((tag) => !named || named.has(tagKey(String(tag.title))));
 	const cost = tags.reduce((sum, tag) => sum + pagesFor(Number(tag.relativeItemsCount)), 0);
 	if (cost > budget) throw new OverBudget();
 	const byDeal = new Map<number, string[]>();

@@ -5,14 +5,14 @@ import { readFailureError } from '../common/output/nodeErrors';
 import { nested } from '../common/output/opportunityRecord';
 import { readDeal, readDealHistory, readDealTags, readDealTasks } from '../common/record/dealReads';
 import type { PortalConnection } from '../common/transport';
-import { callPortal, PortalFailure } from '../common/transport';
+import { PortalFailure } from '../common/transport';
 import { settle } from '../common/transport/concurrently';
 import type { ArchivedRecord } from './archivedRecords';
 import type { NotRestored } from './dealBody';
 import { findRestored, markerTag } from './findRestored';
 import type { PortalLists } from './portalLists';
-import type { CurrentParts, RestoreProgress } from './restoreParts';
-import { restoreDealFields, restoreTimeline } from './restoreParts';
+import type { CurrentParts, RestoreProgress, Send } from './restoreParts';
+import { restoreDealFields, restoreTimeline, sender } from './restoreParts';
 
 /** The connection's hints for a restore's failures. */
 export const RESTORE_HINTS = {
@@ -83,17 +83,12 @@ export async function beginRestore(
 			current = await readCurrent.call(this, progress.id, connection);
 		} else {
 			if (lookAlikes.length > 0) return lookAlikeFailure(this, record, lookAlikes);
-			const created = await createDeal.call(this, body, connection);
+			const send = sender.call(this, connection);
+			const created = await createDeal(send, body);
 			progress.id = Number(created.id);
-			await callPortal.call(
-				this,
-				{
-					method: 'POST',
-					path: `/api/2.0/crm/opportunity/${progress.id}/tag.json`,
-					body: { tagName: markerTag(record.oldId) },
-				},
-				connection,
-			);
+			await send('POST', `opportunity/${progress.id}/tag.json`, {
+				tagName: markerTag(record.oldId),
+			});
 			progress.marked = true;
 			current = { deal: created, tags: [markerTag(record.oldId)], history: [], tasks: [] };
 		}
@@ -198,21 +193,8 @@ function failureOutcome(
 }
 
 /** `POST opportunity`; a primary contact that is gone or unreadable (400, 403) is left out and said so. */
-async function createDeal(
-	this: IExecuteFunctions,
-	body: IDataObject,
-	connection: PortalConnection,
-): Promise<IDataObject> {
-	const post = async () =>
-		nested(
-			(
-				await callPortal.call(
-					this,
-					{ method: 'POST', path: '/api/2.0/crm/opportunity.json', body, creates: true },
-					connection,
-				)
-			).envelope.response,
-		);
+async function createDeal(send: Send, body: IDataObject): Promise<IDataObject> {
+	const post = async () => nested(await send('POST', 'opportunity.json', body, true));
 	const first = await settle(post);
 	if (first.ok) return first.value;
 	const error = first.error;

@@ -1,12 +1,10 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { tagKey } from '../common/record/dealReads';
 import type { PortalConnection } from '../common/transport';
-import { callPortal } from '../common/transport';
 import { settle } from '../common/transport/concurrently';
 import type { DealInProgress } from './restoreDeal';
-import { missingTags, tagKey } from './restoreParts';
-
-const CRM = '/api/2.0/crm';
+import { missingTags, sender } from './restoreParts';
 
 /**
  * Gives each deal the record's tags it lacks. A tag several deals lack goes to all of them in one request
@@ -25,19 +23,23 @@ export async function restoreTags(
 			entry.deals.push(deal);
 			lacking.set(tagKey(tag), entry);
 		}
-	const post = (path: string, body: IDataObject) =>
-		callPortal.call(this, { method: 'POST', path: `${CRM}/${path}`, body }, connection);
+	const send = sender.call(this, connection);
 	const failures = new Map<DealInProgress, unknown>();
 	for (const { tag, deals: untagged } of lacking.values()) {
 		const pending = untagged.filter((deal) => !failures.has(deal));
 		if (pending.length > 1) {
 			const batch = await settle(() =>
-				post('opportunity/taglist.json', { entityid: pending.map((d) => d.id), tagName: tag }),
+				send('POST', 'opportunity/taglist.json', {
+					entityid: pending.map((d) => d.id),
+					tagName: tag,
+				}),
 			);
 			if (batch.ok) continue;
 		}
 		for (const deal of pending) {
-			const one = await settle(() => post(`opportunity/${deal.id}/tag.json`, { tagName: tag }));
+			const one = await settle(() =>
+				send('POST', `opportunity/${deal.id}/tag.json`, { tagName: tag }),
+			);
 			if (!one.ok) failures.set(deal, one.error);
 		}
 	}

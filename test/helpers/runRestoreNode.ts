@@ -14,6 +14,7 @@ import type {
 
 import { OnlyofficeRestoreOpportunities } from '../../nodes/OnlyofficeRestoreOpportunities/OnlyofficeRestoreOpportunities.node';
 import { portalHttp } from './portalHttp';
+import { runNode } from './runNode';
 
 export interface RestoreRun {
 	/** Input items: the Delete node's output items, binary data included. */
@@ -68,5 +69,26 @@ export async function runRestoreNode(run: RestoreRun): Promise<INodeExecutionDat
 		},
 	} as unknown as IExecuteFunctions;
 	const [output] = await new OnlyofficeRestoreOpportunities().execute.call(context);
+	return output;
+}
+
+/** The portal's admin signing in with an API token: who the in-process restore tests delete and restore as. */
+export const adminCredential = (portal: { url: string; users: { admin: { token: string } } }) => ({
+	portalUrl: portal.url,
+	authMethod: 'apiToken',
+	apiToken: portal.users.admin.token,
+});
+
+/** Deletes the deals with the Delete node, Record = Whole Record: its output items, one per deal, in order. */
+export async function deleteWhole(
+	portal: Parameters<typeof adminCredential>[0],
+	ids: number[],
+): Promise<INodeExecutionData[]> {
+	const { output } = await runNode({
+		items: ids.map((id) => ({ id })),
+		options: { record: 'wholeRecord' },
+		credentials: adminCredential(portal),
+	});
+	expect(output.map((item) => item.json.id)).toEqual(ids);
 	return output;
 }

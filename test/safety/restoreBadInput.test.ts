@@ -6,8 +6,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runNode } from '../helpers/runNode';
-import { runRestoreNode } from '../helpers/runRestoreNode';
+import { adminCredential, deleteWhole, runRestoreNode } from '../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
@@ -17,25 +16,13 @@ type Json = IDataObject;
 let portal: Portal;
 let kept: INodeExecutionData[];
 
-const credential = () => ({
-	portalUrl: portal.url,
-	authMethod: 'apiToken',
-	apiToken: portal.users.admin.token,
-});
-
 beforeAll(async () => {
 	portal = await startPortal({
 		opportunities: 10,
 		seed: 8,
 		records: { eventsPerDeal: 2, filesPerDeal: 1, tasksPerDeal: 1, tagsPerDeal: 1 },
 	});
-	kept = (
-		await runNode({
-			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
-			options: { record: 'wholeRecord' },
-			credentials: credential(),
-		})
-	).output;
+	kept = await deleteWhole(portal, [1, 2, 3]);
 });
 afterAll(async () => {
 	await portal.stop();
@@ -215,7 +202,7 @@ describe.each(BAD_RECORDS)('bad record: $name', (row) => {
 		const error = await runRestoreNode({
 			items: itemsWith(row),
 			record: recordOf,
-			credentials: credential(),
+			credentials: adminCredential(portal),
 		}).then(
 			() => undefined,
 			(thrown: unknown) => thrown,
@@ -235,7 +222,7 @@ describe.each(BAD_RECORDS)('bad record: $name', (row) => {
 		const output = await runRestoreNode({
 			items: itemsWith(row),
 			record: recordOf,
-			credentials: credential(),
+			credentials: adminCredential(portal),
 			continueOnFail: true,
 		});
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);

@@ -6,9 +6,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { runNode } from '../helpers/runNode';
 import { unexplainedDifferences, type NotRestoredEntry } from '../helpers/restoredRecords';
-import { lastHints, runRestoreNode } from '../helpers/runRestoreNode';
+import { adminCredential, deleteWhole, lastHints, runRestoreNode } from '../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../portal');
@@ -23,11 +22,6 @@ afterEach(async () => {
 	await portal?.stop();
 });
 
-const credential = () => ({
-	portalUrl: portal.url,
-	authMethod: 'apiToken',
-	apiToken: portal.users.admin.token,
-});
 const RECORDS = {
 	eventsPerDeal: 3,
 	filesPerDeal: 2,
@@ -40,18 +34,14 @@ const CREATES = /^POST .*\/(opportunity|history|task|files\/upload)(\.json)?$/;
 
 async function deletedWhole(ids: number[]): Promise<INodeExecutionData[]> {
 	portal = await startPortal({ opportunities: 8, seed: 11, records: RECORDS });
-	const { output } = await runNode({
-		items: ids.map((id) => ({ id })),
-		options: { record: 'wholeRecord' },
-		credentials: credential(),
-	});
+	const output = await deleteWhole(portal, ids);
 	portal.clearRequests();
 	return output;
 }
 
 const writes = () => (portal.requests as LoggedRequest[]).filter((r) => r.method !== 'GET');
 const restore = (items: INodeExecutionData[], continueOnFail = false) =>
-	runRestoreNode({ items, credentials: credential(), continueOnFail });
+	runRestoreNode({ items, credentials: adminCredential(portal), continueOnFail });
 
 /** The deals that carry the marker tag of `oldId`, with their records as the portal holds them. */
 function copiesOf(oldId: number) {
@@ -307,7 +297,7 @@ test('a deal like the record (title, responsible) created since it was kept, or 
 	// As its message says, the option creates it all the same.
 	const forced = await runRestoreNode({
 		items: kept.slice(0, 1),
-		credentials: credential(),
+		credentials: adminCredential(portal),
 		options: { createDespiteLookAlike: true },
 	});
 	expect(forced[0].json.error).toBeUndefined();

@@ -7,9 +7,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { runNode } from '../../helpers/runNode';
 import { unexplainedDifferences, type NotRestoredEntry } from '../../helpers/restoredRecords';
-import { runRestoreNode } from '../../helpers/runRestoreNode';
+import { adminCredential, deleteWhole, runRestoreNode } from '../../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../../portal');
@@ -24,28 +23,13 @@ afterEach(async () => {
 	await portal?.stop();
 });
 
-const credential = () => ({
-	portalUrl: portal.url,
-	authMethod: 'apiToken',
-	apiToken: portal.users.admin.token,
-});
 const CRM = '/api/2.0/crm';
-
-async function deleteWhole(ids: number[]): Promise<INodeExecutionData[]> {
-	const { output } = await runNode({
-		items: ids.map((id) => ({ id })),
-		options: { record: 'wholeRecord' },
-		credentials: credential(),
-	});
-	expect(output.map((item) => item.json.id)).toEqual(ids);
-	return output;
-}
 
 /** Deletes the deals whole, lets `remove` take the part away, restores them: kept and restored, in order. */
 async function deleteRemoveRestore(ids: number[], remove: () => void) {
-	const kept = await deleteWhole(ids);
+	const kept = await deleteWhole(portal, ids);
 	remove();
-	const output = await runRestoreNode({ items: kept, credentials: credential() });
+	const output = await runRestoreNode({ items: kept, credentials: adminCredential(portal) });
 	expect(output).toHaveLength(kept.length);
 	return { kept, output };
 }

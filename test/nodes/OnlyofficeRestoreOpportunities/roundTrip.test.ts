@@ -11,7 +11,7 @@ import {
 	unexplainedDifferences,
 	type NotRestoredEntry,
 } from '../../helpers/restoredRecords';
-import { runRestoreNode } from '../../helpers/runRestoreNode';
+import { adminCredential, deleteWhole, runRestoreNode } from '../../helpers/runRestoreNode';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startPortal } = require('../../portal');
@@ -22,23 +22,8 @@ afterEach(async () => {
 	await portal?.stop();
 });
 
-const credential = () => ({
-	portalUrl: portal.url,
-	authMethod: 'apiToken',
-	apiToken: portal.users.admin.token,
-});
 const range = (from: number, to: number) =>
 	Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-async function deleteWhole(ids: number[]): Promise<INodeExecutionData[]> {
-	const { output } = await runNode({
-		items: [{ ids }],
-		opportunityIds: (json) => json.ids,
-		options: { record: 'wholeRecord' },
-		credentials: credential(),
-	});
-	return output;
-}
 
 const notRestoredOf = (item: INodeExecutionData) =>
 	item.json.notRestored as unknown as NotRestoredEntry[];
@@ -56,7 +41,7 @@ const portalFiles = (id: number) =>
 test('220 varied deals deleted whole come back whole: every field, tag, event, task and file byte', async () => {
 	portal = await startPortal({ opportunities: 230, seed: 21, records: true });
 	const counts = portal.recordCounts();
-	const kept = await deleteWhole(range(1, 220));
+	const kept = await deleteWhole(portal, range(1, 220));
 	expect(kept).toHaveLength(220);
 	const parts = (key: string) =>
 		kept.reduce((sum, item) => sum + ((item.json[key] as unknown[]) ?? []).length, 0);
@@ -65,7 +50,7 @@ test('220 varied deals deleted whole come back whole: every field, tag, event, t
 	const files = kept.reduce((sum, item) => sum + Object.keys(item.binary ?? {}).length, 0);
 	expect(files).toBeGreaterThan(100);
 
-	const output = await runRestoreNode({ items: kept, credentials: credential() });
+	const output = await runRestoreNode({ items: kept, credentials: adminCredential(portal) });
 
 	expect(output).toHaveLength(220);
 	// Secrets stay secret: no token in anything the node output.
@@ -106,8 +91,8 @@ test('220 varied deals deleted whole come back whole: every field, tag, event, t
 
 test('the comparison sees a changed field, a lost event, an extra task and a lost tag', async () => {
 	portal = await startPortal({ opportunities: 10, seed: 3, records: true });
-	const [kept] = await deleteWhole([2]);
-	const [item] = await runRestoreNode({ items: [kept], credentials: credential() });
+	const [kept] = await deleteWhole(portal, [2]);
+	const [item] = await runRestoreNode({ items: [kept], credentials: adminCredential(portal) });
 	const json = item.json;
 	expect(recordDifferences(kept.json, json)).toEqual([]);
 	const history = json.history as IDataObject[];
@@ -135,7 +120,7 @@ test('the comparison sees a changed field, a lost event, an extra task and a los
 
 test('the record as JSON text (a Data Table cell, a file) restores the same as the item', async () => {
 	portal = await startPortal({ opportunities: 10, seed: 5, records: true });
-	const kept = await deleteWhole([1, 4]);
+	const kept = await deleteWhole(portal, [1, 4]);
 	const asText = kept.map((item) => ({
 		json: { dealId: item.json.id, record: JSON.stringify(item.json) },
 		binary: item.binary,
@@ -143,7 +128,7 @@ test('the record as JSON text (a Data Table cell, a file) restores the same as t
 	const output = await runRestoreNode({
 		items: asText,
 		record: (item) => item.json.record,
-		credentials: credential(),
+		credentials: adminCredential(portal),
 	});
 	for (const [at, item] of output.entries()) {
 		expect(unexplainedDifferences(kept[at].json, item.json, notRestoredOf(item))).toEqual([]);
@@ -157,13 +142,13 @@ test('as an AI tool: the record the model passes as JSON text, a summary per dea
 		seed: 6,
 		records: { eventsPerDeal: 2, filesPerDeal: 0, tasksPerDeal: 1, tagsPerDeal: 1 },
 	});
-	const [kept] = await deleteWhole([2]);
+	const [kept] = await deleteWhole(portal, [2]);
 	const agentItem = { json: { chatInput: 'restore deal 2' } };
 	const [answer] = await runRestoreNode({
 		items: [agentItem],
 		asTool: true,
 		record: () => JSON.stringify(kept.json),
-		credentials: credential(),
+		credentials: adminCredential(portal),
 	});
 	expect(answer.json).toEqual({
 		id: expect.any(Number),
@@ -174,7 +159,7 @@ test('as an AI tool: the record the model passes as JSON text, a summary per dea
 	});
 	expect(portal.recordOf(Number(answer.json.id)).history).toHaveLength(2);
 
-	const withFiles = await deleteWhole([3]);
+	const withFiles = await deleteWhole(portal, [3]);
 	expect(withFiles[0].binary).toBeUndefined();
 	(withFiles[0].json.history as IDataObject[]).push({
 		id: 1,
@@ -189,7 +174,7 @@ test('as an AI tool: the record the model passes as JSON text, a summary per dea
 		items: [agentItem],
 		asTool: true,
 		record: () => JSON.stringify(withFiles[0].json),
-		credentials: credential(),
+		credentials: adminCredential(portal),
 	}).catch((error: Error) => error);
 	// The model gets the fix in the message itself.
 	expect(String((refused as Error).message)).toMatch(
@@ -199,7 +184,7 @@ test('as an AI tool: the record the model passes as JSON text, a summary per dea
 
 test('a mail event, which only the mail module can create, is named in notRestored; the rest comes back', async () => {
 	portal = await startPortal({ opportunities: 10, seed: 7, records: true });
-	const [kept] = await deleteWhole([4]);
+	const [kept] = await deleteWhole(portal, [4]);
 	const mail = {
 		id: 777,
 		content: '{"from":"buyer@example.com","subject":"Re: quote"}',
@@ -207,7 +192,7 @@ test('a mail event, which only the mail module can create, is named in notRestor
 		category: { id: -3, title: 'Mail message' },
 	};
 	kept.json.history = [...(kept.json.history as IDataObject[]), mail];
-	const [item] = await runRestoreNode({ items: [kept], credentials: credential() });
+	const [item] = await runRestoreNode({ items: [kept], credentials: adminCredential(portal) });
 	expect(notRestoredOf(item)).toEqual([
 		{ part: 'event', id: 777, reason: expect.stringMatching(/mail module/) },
 	]);
@@ -223,14 +208,14 @@ test('a record written with Simplify on keeps the deal as read in its archive st
 	const { output } = await runNode({
 		items: [{ id: 3 }],
 		options: { record: 'wholeRecord', simplify: true },
-		credentials: credential(),
+		credentials: adminCredential(portal),
 	});
 	const [kept] = output;
 	expect(kept.json.stageType).toBeDefined();
 	expect((kept.json.archive as IDataObject).deal).toEqual(
 		expect.objectContaining({ id: 3, title: full.deal.title, stage: full.deal.stage }),
 	);
-	const [item] = await runRestoreNode({ items: [kept], credentials: credential() });
+	const [item] = await runRestoreNode({ items: [kept], credentials: adminCredential(portal) });
 	const { deal, ...withoutDeal } = kept.json.archive as IDataObject;
 	const whole = { ...(deal as IDataObject), ...pickParts(kept.json), archive: withoutDeal };
 	expect(unexplainedDifferences(whole, item.json, notRestoredOf(item))).toEqual([]);
